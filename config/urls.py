@@ -1,0 +1,39 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from pwa.views import manifest
+
+from teams import views as team_views
+from teams.forms import EmailLoginForm
+
+urlpatterns = [
+    path("", team_views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=EmailLoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", team_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("invite/<str:token>/", team_views.invitation_accept, name="invitation"),
+    path("offline/", team_views.offline, name="offline"),
+    path("sw.js", team_views.service_worker, name="service_worker"),
+    path("manifest.json", manifest, name="manifest"),
+    path("t/<slug:team_slug>/", include("teams.urls")),
+]

@@ -1,0 +1,72 @@
+"""Team scoping: the one place that decides whether a person may see a team.
+
+Outsiders always get 404, never 403, so a foreign slug or id is not confirmed to exist.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+
+from teams.models import CoachGrant, Membership, Team, User
+
+
+class Access(enum.Enum):
+    MEMBER = "member"
+    COACH = "coach"
+
+
+class TeamRequest(HttpRequest):
+    team: Team
+    access: Access
+    user: User
+
+
+def team_access(*, user: User, slug: str) -> tuple[Team, Access]:
+    """Return the team and how ``user`` may see it, or raise Http404."""
+    if not user.is_authenticated:
+        raise Http404
+    team = Team.objects.filter(slug=slug).first()
+    if team is None:
+        raise Http404
+    if Membership.objects.for_team(team).current().filter(user=user).exists():
+        return team, Access.MEMBER
+    if CoachGrant.objects.for_team(team).filter(coach=user, revoked_at__isnull=True).exists():
+        return team, Access.COACH
+    raise Http404
+
+
+def team_for_member(*, user: User, slug: str) -> Team:
+    """Return the team only to a current member (coaches cannot write), else raise Http404."""
+    team, access = team_access(user=user, slug=slug)
+    if access is not Access.MEMBER:
+        raise Http404
+    return team
+
+
+def team_view(*, write: bool = False) -> Callable:
+    """Resolve ``team_slug`` onto ``request.team`` for members (and coaches when read-only).
+
+    A coach may read; any non-safe method from a coach, or any request marked ``write``, needs
+    membership. Anyone else gets 404.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, team_slug: str, *args, **kwargs) -> HttpResponse:
+            team, access = team_access(user=request.user, slug=team_slug)
+            needs_member = write or request.method not in ("GET", "HEAD", "OPTIONS")
+            if needs_member and access is not Access.MEMBER:
+                raise Http404
+            request.team = team
+            request.access = access
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,30 @@
+"""The one writer of the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from teams.middleware import current_request_id
+from teams.models import AuditEvent, Team, User
+
+
+def record(
+    *,
+    actor: User | None,
+    team: Team | None,
+    action: str,
+    obj: models.Model | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit row; the request id ties it to the log lines of the same request."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        team=team,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        request_id=current_request_id(),
+        detail=detail or {},
+    )

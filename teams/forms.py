@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from teams.models import Membership, Team, User
+
+
+class GovukForm:
+    """Give widgets GOV.UK classes and link hints and errors for screen readers."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "govuk-select" if select else "govuk-input"
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            attrs = self.fields[name].widget.attrs
+            attrs["class"] += f" {attrs['class']}--error"
+            attrs["aria-describedby"] = (
+                f"{attrs.get('aria-describedby', '')} id_{name}-error".strip()
+            )
+
+
+class EmailLoginForm(GovukForm, AuthenticationForm):
+    """One neutral message for any wrong e-mail or password, so accounts are not revealed."""
+
+    username = forms.EmailField(
+        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password.",
+        "inactive": "Enter a correct email address and password.",
+    }
+
+
+class InvitationForm(GovukForm, forms.Form):
+    email = forms.EmailField(
+        label="Email address of the person you are inviting",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class AcceptInvitationForm(GovukForm, forms.Form):
+    name = forms.CharField(
+        label="Your full name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters, not a common password.",
+    )
+
+
+class RoleForm(GovukForm, forms.Form):
+    name = forms.CharField(label="Role name", max_length=80)
+    description = forms.CharField(
+        label="What it involves (optional)", max_length=300, required=False
+    )
+
+
+class HandOverForm(GovukForm, forms.Form):
+    to = forms.ModelChoiceField(label="Hand this role to", queryset=User.objects.none())
+
+    def __init__(self, *args, team: Team, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = User.objects.filter(
+            pk__in=Membership.objects.for_team(team).current().values("user")
+        ).order_by("name")
+
+
+class CoachGrantForm(GovukForm, forms.Form):
+    email = forms.EmailField(label="Coach's email address")
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"]
+        coach = User.objects.filter(email__iexact=email, is_active=True).first()
+        if coach is None:
+            raise forms.ValidationError(
+                "There is no Patch account with this email address. Ask the coach to sign up first."
+            )
+        return coach

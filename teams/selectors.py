@@ -1,0 +1,85 @@
+"""Reads for teams: always scoped to one team, with a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from teams.models import (
+    AuditEvent,
+    CoachGrant,
+    Invitation,
+    Membership,
+    Presence,
+    Role,
+    RoleHolding,
+    Team,
+    User,
+)
+
+
+def teams_for_user(*, user: User) -> QuerySet[Team]:
+    return Team.objects.for_user(user).order_by("name")
+
+
+def current_members(*, team: Team) -> QuerySet[Membership]:
+    return Membership.objects.for_team(team).current().select_related("user").order_by("user__name")
+
+
+def member_count(*, team: Team) -> int:
+    return Membership.objects.for_team(team).current().count()
+
+
+def membership_history(*, team: Team) -> QuerySet[Membership]:
+    return Membership.objects.for_team(team).select_related("user").order_by("-joined_at")
+
+
+def online_user_ids(*, team: Team) -> set[int]:
+    return set(Presence.objects.for_team(team).values_list("user_id", flat=True))
+
+
+@dataclass(frozen=True)
+class OnlineMember:
+    user: User
+    job_title: str
+    online: bool
+
+
+def members_with_presence(*, team: Team) -> list[OnlineMember]:
+    """Members in name order, online ones first; two queries whatever the team size."""
+    online = online_user_ids(team=team)
+    members = [
+        OnlineMember(user=m.user, job_title=m.job_title, online=m.user_id in online)
+        for m in current_members(team=team)
+    ]
+    return sorted(members, key=lambda m: (not m.online, m.user.name))
+
+
+def roles_with_holders(*, team: Team) -> QuerySet[Role]:
+    current = RoleHolding.objects.filter(ended_at__isnull=True).select_related("holder")
+    history = RoleHolding.objects.select_related("holder", "handed_by").order_by("-started_at")
+    return Role.objects.for_team(team).prefetch_related(
+        Prefetch("holdings", queryset=current, to_attr="current_holdings"),
+        Prefetch("holdings", queryset=history, to_attr="history"),
+    )
+
+
+def roles_held_by(*, team: Team, user: User) -> QuerySet[Role]:
+    return Role.objects.for_team(team).filter(
+        holdings__holder=user, holdings__ended_at__isnull=True
+    )
+
+
+def coach_grants(*, team: Team) -> QuerySet[CoachGrant]:
+    return CoachGrant.objects.for_team(team).select_related("coach", "granted_by", "revoked_by")
+
+
+def open_invitations(*, team: Team, now) -> QuerySet[Invitation]:
+    return Invitation.objects.for_team(team).filter(
+        accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now
+    )
+
+
+def audit_trail(*, team: Team, limit: int = 50) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.for_team(team).select_related("actor")[:limit]

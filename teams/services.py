@@ -1,0 +1,237 @@
+"""Writes for teams. Each function validates, writes in one transaction, audits and publishes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from teams import audit, live
+from teams.models import CoachGrant, Invitation, Membership, Presence, Role, RoleHolding, Team, User
+
+
+class TeamError(Exception):
+    """A domain rule was broken; the message is meant for the person who tried."""
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def team_create(*, name: str, slug: str, area: str = "", by: User | None = None) -> Team:
+    team = Team.objects.create(name=name, slug=slug, area=area)
+    audit.record(actor=by, team=team, action="team.create", obj=team)
+    return team
+
+
+@transaction.atomic
+def member_add(
+    *, team: Team, user: User, job_title: str = "", by: User | None = None
+) -> Membership:
+    """Add ``user`` to ``team``; a person already in the team is an error, not a no-op."""
+    if Membership.objects.for_team(team).current().filter(user=user).exists():
+        raise TeamError(f"{user} is already a member of {team}.")
+    membership = Membership.objects.create(team=team, user=user, job_title=job_title)
+    audit.record(actor=by or user, team=team, action="member.join", obj=membership)
+    live.publish(team, "members-changed")
+    return membership
+
+
+@transaction.atomic
+def member_leave(*, membership: Membership, by: User, now: datetime | None = None) -> Membership:
+    """Close the membership and any roles the person held; history stays."""
+    if membership.left_at is not None:
+        raise TeamError(f"{membership.user} has already left {membership.team}.")
+    membership.left_at = _now(now)
+    membership.save(update_fields=["left_at"])
+    RoleHolding.objects.for_team(membership.team).filter(
+        holder=membership.user, ended_at__isnull=True
+    ).update(ended_at=membership.left_at)
+    audit.record(actor=by, team=membership.team, action="member.leave", obj=membership)
+    live.publish(membership.team, "members-changed")
+    live.publish(membership.team, "roles-changed")
+    return membership
+
+
+@transaction.atomic
+def invitation_create(
+    *, team: Team, email: str, by: User, now: datetime | None = None
+) -> tuple[Invitation, str]:
+    """Create a single-use link; return the invitation and the secret token (shown once)."""
+    email = email.strip().lower()
+    if Membership.objects.for_team(team).current().filter(user__email__iexact=email).exists():
+        raise TeamError(f"{email} is already a member of {team}.")
+    token = secrets.token_urlsafe(32)
+    created = _now(now)
+    invitation = Invitation.objects.create(
+        team=team,
+        email=email,
+        token_hash=hash_token(token),
+        created_by=by,
+        created_at=created,
+        expires_at=created + timedelta(days=settings.INVITATION_DAYS),
+    )
+    audit.record(actor=by, team=team, action="invitation.create", obj=invitation)
+    return invitation, token
+
+
+@transaction.atomic
+def invitation_withdraw(*, invitation: Invitation, by: User, now: datetime | None = None) -> None:
+    if invitation.accepted_at is not None:
+        raise TeamError("This invitation has already been used.")
+    invitation.withdrawn_at = _now(now)
+    invitation.save(update_fields=["withdrawn_at"])
+    audit.record(actor=by, team=invitation.team, action="invitation.withdraw", obj=invitation)
+
+
+def invitation_problem(invitation: Invitation | None, *, now: datetime | None = None) -> str:
+    """Say why an invitation cannot be used, or return "" when it can."""
+    if invitation is None:
+        return "This invitation link is not valid. Ask your team for a new one."
+    if invitation.accepted_at is not None:
+        return "This invitation has already been used. Log in, or ask your team for a new one."
+    if invitation.withdrawn_at is not None:
+        return "This invitation was withdrawn. Ask your team for a new one."
+    if invitation.expires_at <= _now(now):
+        return "This invitation has expired. Ask your team for a new one."
+    return ""
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return Invitation.objects.select_related("team").filter(token_hash=hash_token(token)).first()
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    token: str,
+    user: User | None = None,
+    name: str = "",
+    password: str = "",
+    now: datetime | None = None,
+) -> Membership:
+    """Use an invitation once: join as ``user``, or create the person from name and password.
+
+    The invitation row is locked so two simultaneous accepts cannot both succeed.
+    """
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("team")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    problem = invitation_problem(invitation, now=now)
+    if problem:
+        raise TeamError(problem)
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise TeamError("You already have an account. Log in first, then open the link again.")
+        user = User(email=invitation.email, name=name.strip())
+        validate_password(password, user)
+        user.set_password(password)
+        try:
+            user.save()
+        except IntegrityError:
+            raise TeamError("You already have an account. Log in first.") from None
+        audit.record(actor=user, team=invitation.team, action="user.create", obj=user)
+    membership = member_add(team=invitation.team, user=user, by=user)
+    invitation.accepted_at = _now(now)
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit.record(actor=user, team=invitation.team, action="invitation.accept", obj=invitation)
+    return membership
+
+
+@transaction.atomic
+def role_create(*, team: Team, name: str, description: str = "", by: User) -> Role:
+    name = name.strip()
+    if not name:
+        raise TeamError("Enter a name for the role.")
+    if Role.objects.for_team(team).filter(name__iexact=name).exists():
+        raise TeamError(f"Your team already has a role called {name}.")
+    role = Role.objects.create(team=team, name=name, description=description.strip())
+    audit.record(actor=by, team=team, action="role.create", obj=role)
+    live.publish(team, "roles-changed")
+    return role
+
+
+@transaction.atomic
+def role_hand_over(
+    *, role: Role, to_user: User, by: User, now: datetime | None = None
+) -> RoleHolding:
+    """End the current holding and start ``to_user``'s in one step.
+
+    The role row is locked so two people handing the same role over at once cannot leave it
+    with two holders.
+    """
+    role = Role.objects.select_for_update().get(pk=role.pk)
+    if not Membership.objects.for_team(role.team).current().filter(user=to_user).exists():
+        raise TeamError(f"{to_user} is not a member of this team.")
+    at = _now(now)
+    current = RoleHolding.objects.filter(role=role, ended_at__isnull=True).first()
+    if current is not None:
+        if current.holder_id == to_user.pk:
+            raise TeamError(f"{to_user} already holds the {role} role.")
+        current.ended_at = at
+        current.save(update_fields=["ended_at"])
+    holding = RoleHolding.objects.create(
+        team=role.team, role=role, holder=to_user, started_at=at, handed_by=by
+    )
+    audit.record(
+        actor=by,
+        team=role.team,
+        action="role.hand_over",
+        obj=role,
+        detail={"to": to_user.pk, "from": current.holder_id if current else None},
+    )
+    live.publish(role.team, "roles-changed", role=role.pk)
+    return holding
+
+
+@transaction.atomic
+def coach_grant(*, team: Team, coach: User, by: User) -> CoachGrant:
+    if Membership.objects.for_team(team).current().filter(user=coach).exists():
+        raise TeamError(f"{coach} is a member of this team already.")
+    if CoachGrant.objects.for_team(team).filter(coach=coach, revoked_at__isnull=True).exists():
+        raise TeamError(f"{coach} already coaches this team.")
+    grant = CoachGrant.objects.create(team=team, coach=coach, granted_by=by)
+    audit.record(actor=by, team=team, action="coach.grant", obj=grant)
+    live.publish(team, "members-changed")
+    return grant
+
+
+@transaction.atomic
+def coach_revoke(*, grant: CoachGrant, by: User, now: datetime | None = None) -> CoachGrant:
+    if grant.revoked_at is not None:
+        raise TeamError("This coach's access was already revoked.")
+    grant.revoked_at = _now(now)
+    grant.revoked_by = by
+    grant.save(update_fields=["revoked_at", "revoked_by"])
+    audit.record(actor=by, team=grant.team, action="coach.revoke", obj=grant)
+    live.publish(grant.team, "members-changed")
+    return grant
+
+
+@transaction.atomic
+def presence_join(*, team: Team, user: User, channel_name: str) -> None:
+    Presence.objects.create(team=team, user=user, channel_name=channel_name)
+    live.publish(team, "presence-changed")
+
+
+@transaction.atomic
+def presence_leave(*, channel_name: str) -> None:
+    presence = Presence.objects.select_related("team").filter(channel_name=channel_name).first()
+    if presence is None:
+        return
+    presence.delete()
+    live.publish(presence.team, "presence-changed")

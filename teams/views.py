@@ -1,0 +1,252 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from teams import selectors, services
+from teams.access import Access, TeamRequest, team_view
+from teams.forms import (
+    AcceptInvitationForm,
+    CoachGrantForm,
+    HandOverForm,
+    InvitationForm,
+    RoleForm,
+)
+from teams.models import CoachGrant, Invitation, Role
+
+SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "sw.js"
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    teams = list(selectors.teams_for_user(user=request.user))
+    if len(teams) == 1:
+        return redirect(teams[0])
+    return render(request, "teams/home.html", {"teams": teams})
+
+
+def offline(request: HttpRequest) -> HttpResponse:
+    return render(request, "offline.html")
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """Serve the worker from the site root so its scope can cover every page."""
+    response = FileResponse(SERVICE_WORKER.open("rb"), content_type="text/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _team_context(request: TeamRequest, **extra) -> dict:
+    return {"team": request.team, "is_coach": request.access is Access.COACH, **extra}
+
+
+@team_view()
+def team_page(request: TeamRequest) -> HttpResponse:
+    members = selectors.members_with_presence(team=request.team)
+    context = _team_context(
+        request,
+        members=members,
+        roles=selectors.roles_with_holders(team=request.team),
+        over_size=len(members) > settings.TEAM_SIZE_WARNING,
+        size_limit=settings.TEAM_SIZE_WARNING,
+    )
+    return render(request, "teams/team.html", context)
+
+
+@team_view()
+def online_fragment(request: TeamRequest) -> HttpResponse:
+    members = selectors.members_with_presence(team=request.team)
+    return render(request, "teams/_online.html", _team_context(request, members=members))
+
+
+@team_view()
+def members_page(request: TeamRequest) -> HttpResponse:
+    return _members_response(request, invite_form=InvitationForm())
+
+
+def _members_response(request: TeamRequest, *, invite_form: InvitationForm) -> HttpResponse:
+    team = request.team
+    members = list(selectors.current_members(team=team))
+    context = _team_context(
+        request,
+        members=members,
+        history=selectors.membership_history(team=team).exclude(left_at__isnull=True),
+        invitations=selectors.open_invitations(team=team, now=timezone.now()),
+        grants=selectors.coach_grants(team=team),
+        invite_form=invite_form,
+        coach_form=CoachGrantForm(),
+        over_size=len(members) > settings.TEAM_SIZE_WARNING,
+        at_size=len(members) >= settings.TEAM_SIZE_WARNING,
+        size_limit=settings.TEAM_SIZE_WARNING,
+    )
+    return render(request, "teams/members.html", context)
+
+
+@team_view(write=True)
+@require_POST
+def invitation_create(request: TeamRequest) -> HttpResponse:
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation, token = services.invitation_create(
+                team=request.team, email=form.cleaned_data["email"], by=request.user
+            )
+        except services.TeamError as error:
+            form.add_error("email", str(error))
+        else:
+            link = request.build_absolute_uri(reverse("invitation", kwargs={"token": token}))
+            return render(
+                request,
+                "teams/invitation_created.html",
+                _team_context(request, invitation=invitation, link=link),
+            )
+    return _members_response(request, invite_form=form)
+
+
+@team_view(write=True)
+@require_POST
+def invitation_withdraw(request: TeamRequest, invitation_id: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.for_team(request.team), pk=invitation_id)
+    try:
+        services.invitation_withdraw(invitation=invitation, by=request.user)
+        messages.success(request, f"The invitation for {invitation.email} was withdrawn.")
+    except services.TeamError as error:
+        messages.error(request, str(error))
+    return redirect("teams:members", team_slug=request.team.slug)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_for_token(token)
+    problem = services.invitation_problem(invitation)
+    if problem:
+        return render(request, "teams/invitation_problem.html", {"problem": problem}, status=410)
+    signed_in = request.user.is_authenticated
+    form = AcceptInvitationForm(request.POST or None) if not signed_in else None
+    if request.method == "POST":
+        try:
+            if signed_in:
+                membership = services.invitation_accept(token=token, user=request.user)
+            elif form.is_valid():
+                membership = services.invitation_accept(
+                    token=token,
+                    name=form.cleaned_data["name"],
+                    password=form.cleaned_data["password"],
+                )
+                login(request, membership.user, backend="teams.auth.EmailBackend")
+            else:
+                membership = None
+        except ValidationError as error:
+            form.add_error("password", error)
+            membership = None
+        except services.TeamError as error:
+            return render(request, "teams/invitation_problem.html", {"problem": str(error)}, 410)
+        if membership is not None:
+            messages.success(request, f"Welcome to {membership.team}.")
+            return redirect(membership.team)
+    return render(
+        request,
+        "teams/invitation_accept.html",
+        {"invitation": invitation, "form": form, "signed_in": signed_in},
+    )
+
+
+@team_view()
+def roles_page(request: TeamRequest) -> HttpResponse:
+    return _roles_response(request, role_form=RoleForm())
+
+
+def _roles_response(request: TeamRequest, *, role_form: RoleForm) -> HttpResponse:
+    context = _team_context(
+        request,
+        roles=selectors.roles_with_holders(team=request.team),
+        role_form=role_form,
+    )
+    return render(request, "teams/roles.html", context)
+
+
+@team_view(write=True)
+@require_POST
+def role_create(request: TeamRequest) -> HttpResponse:
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            role = services.role_create(team=request.team, by=request.user, **form.cleaned_data)
+        except services.TeamError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, f"The {role} role was added.")
+            return redirect("teams:roles", team_slug=request.team.slug)
+    return _roles_response(request, role_form=form)
+
+
+@team_view(write=True)
+def role_hand_over(request: TeamRequest, role_id: int) -> HttpResponse:
+    role = get_object_or_404(Role.objects.for_team(request.team), pk=role_id)
+    form = HandOverForm(request.POST or None, team=request.team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_hand_over(role=role, to_user=form.cleaned_data["to"], by=request.user)
+        except services.TeamError as error:
+            form.add_error("to", str(error))
+        else:
+            messages.success(request, f"{form.cleaned_data['to']} now holds the {role} role.")
+            return redirect("teams:roles", team_slug=request.team.slug)
+    return render(
+        request, "teams/role_hand_over.html", _team_context(request, role=role, form=form)
+    )
+
+
+@team_view(write=True)
+@require_POST
+def coach_grant(request: TeamRequest) -> HttpResponse:
+    form = CoachGrantForm(request.POST)
+    if form.is_valid():
+        try:
+            grant = services.coach_grant(
+                team=request.team, coach=form.cleaned_data["email"], by=request.user
+            )
+            messages.success(request, f"{grant.coach} can now see your team, read-only.")
+        except services.TeamError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, " ".join(form.errors["email"]))
+    return redirect("teams:members", team_slug=request.team.slug)
+
+
+@team_view(write=True)
+@require_POST
+def coach_revoke(request: TeamRequest, grant_id: int) -> HttpResponse:
+    grant = get_object_or_404(CoachGrant.objects.for_team(request.team), pk=grant_id)
+    try:
+        services.coach_revoke(grant=grant, by=request.user)
+        messages.success(request, f"{grant.coach} no longer has access to your team.")
+    except services.TeamError as error:
+        messages.error(request, str(error))
+    return redirect("teams:members", team_slug=request.team.slug)
+
+
+@team_view(write=True)
+def audit_page(request: TeamRequest) -> HttpResponse:
+    events = selectors.audit_trail(team=request.team, limit=200)
+    return render(request, "teams/audit.html", _team_context(request, events=events))
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out and tell the browser to drop cached pages of this person."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache"'
+        return response

@@ -1,0 +1,168 @@
+"""Browser tests: Debian's chromium, driven by Playwright, against a real daphne server.
+
+The server runs in a subprocess on the test database, so tests use committed data
+(``transactional_db``). Nothing here downloads a browser.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from teams import services
+from tests.factories import CoachGrantFactory, MembershipFactory, TeamFactory, UserFactory
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+def pytest_collection_modifyitems(items):
+    here = str(Path(__file__).parent)
+    for item in items:
+        if str(item.fspath).startswith(here):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing():
+    """Keep real hashing: the server process must verify the passwords tests set."""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _server_env(worker_id: str) -> dict[str, str]:
+    env = {**os.environ, "CHANNEL_PREFIX": f"patch-test-{worker_id}"}
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        env.pop("DATABASE_URL", None)
+        env["SQLITE_PATH"] = str(db["NAME"])
+    else:
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        )
+    return env
+
+
+@pytest.fixture(scope="session")
+def server_url(django_db_setup, worker_id, tmp_path_factory) -> str:
+    """Start daphne once per test worker on the test database."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(
+            "Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
+        )
+    port = _free_port()
+    log = tmp_path_factory.mktemp("daphne") / "daphne.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "config.asgi:application",
+            ],
+            env=_server_env(worker_id),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"daphne exited:\n{log.read_text()}") from None
+            time.sleep(0.2)
+    else:
+        process.kill()
+        raise RuntimeError(f"daphne did not start:\n{log.read_text()}")
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def world(transactional_db):
+    team = TeamFactory(name="Riverside Nursing", slug="riverside")
+    other = TeamFactory(name="Hillside Care", slug="hillside")
+    alice = MembershipFactory(
+        team=team, user=UserFactory(name="Alice Adams", email="alice@example.org")
+    ).user
+    bob = MembershipFactory(
+        team=team, user=UserFactory(name="Bob Brown", email="bob@example.org")
+    ).user
+    MembershipFactory(team=other, user=alice)
+    services.role_hand_over(
+        role=services.role_create(team=team, name="Planner", by=alice), to_user=bob, by=alice
+    )
+    CoachGrantFactory(team=team, coach=UserFactory(name="Cora Coach"), granted_by=alice)
+    return {"team": team, "alice": alice, "bob": bob}
+
+
+@pytest.fixture
+def playwright(monkeypatch, server_url, world):
+    """Start Playwright for one test, after its data exists: its event loop must not outlive
+    the test, and services cannot publish from a thread that runs an event loop."""
+    # Sync Playwright runs an event loop in this thread; the ORM calls tests make are still
+    # ordinary blocking calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def tablet(browser):
+    """A 10-inch tablet in portrait."""
+    return {"viewport": {"width": 800, "height": 1280}, "has_touch": True}
+
+
+def log_in(page, server_url: str, email: str, password: str) -> None:
+    page.goto(f"{server_url}/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core for WCAG 2.2 A and AA and return the violations."""
+    page.evaluate(AXE.read_text())
+    return page.evaluate(
+        """async () => (await axe.run(document, {runOnly: {type: 'tag', values:
+            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})).violations
+            .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))"""
+    )

@@ -1,0 +1,66 @@
+"""The three-person world: alice and bob share a team, charlie is in another."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import MembershipFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="Riverside", slug="riverside")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Hillside", slug="hillside")
+
+
+@pytest.fixture
+def alice(team):
+    return MembershipFactory(
+        team=team, user=UserFactory(name="Alice Adams", email="alice@example.org")
+    ).user
+
+
+@pytest.fixture
+def bob(team):
+    return MembershipFactory(
+        team=team, user=UserFactory(name="Bob Brown", email="bob@example.org")
+    ).user
+
+
+@pytest.fixture
+def charlie(other_team):
+    return MembershipFactory(
+        team=other_team, user=UserFactory(name="Charlie Chen", email="charlie@example.org")
+    ).user
+
+
+@pytest.fixture
+def alice_client(alice) -> Client:
+    client = Client()
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def charlie_client(charlie) -> Client:
+    client = Client()
+    client.force_login(charlie)
+    return client
+
+
+@pytest.fixture
+def live_events(monkeypatch):
+    """Capture what teams.live sends; a message appears only once its transaction commits."""
+    sent: list[dict] = []
+    monkeypatch.setattr("teams.live._send", lambda group, message: sent.append(message))
+    return sent
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
