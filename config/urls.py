@@ -31,6 +31,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("switch/", team_views.switch_team, name="switch_team"),
     path("invite/<str:token>/", team_views.invitation_accept, name="invitation"),
     path("offline/", team_views.offline, name="offline"),
     path("sw.js", team_views.service_worker, name="service_worker"),

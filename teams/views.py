@@ -8,7 +8,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,15 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(teams) == 1:
         return redirect(teams[0])
     return render(request, "teams/home.html", {"teams": teams})
+
+
+@login_required
+def switch_team(request: HttpRequest) -> HttpResponse:
+    """Go to the team picked in the header's switcher (a plain GET form, so no script needed)."""
+    team = selectors.teams_for_user(user=request.user).filter(slug=request.GET.get("team")).first()
+    if team is None:
+        raise Http404
+    return redirect(team)
 
 
 def offline(request: HttpRequest) -> HttpResponse:

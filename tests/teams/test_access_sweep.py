@@ -23,6 +23,7 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "invitation",
+    "switch_team",
     "offline",
     "service_worker",
     "manifest",

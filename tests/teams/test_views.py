@@ -177,3 +177,16 @@ def test_pages_carry_a_csp_without_inline_scripts(client):
 def test_logout_clears_the_site_cache(alice_client):
     response = alice_client.post(reverse("logout"))
     assert response["Clear-Site-Data"] == '"cache"'
+
+
+def test_switching_to_a_team_of_ones_own_goes_there(alice, other_team):
+    MembershipFactory(team=other_team, user=alice)
+    client = Client()
+    client.force_login(alice)
+    response = client.get(reverse("switch_team"), {"team": other_team.slug})
+    assert response["Location"] == other_team.get_absolute_url()
+
+
+def test_switching_to_a_foreign_team_is_404(alice_client, other_team):
+    response = alice_client.get(reverse("switch_team"), {"team": other_team.slug})
+    assert response.status_code == 404
