@@ -9,6 +9,7 @@ urlpatterns = [
     path("online/", views.online_fragment, name="online"),
     path("members/", views.members_page, name="members"),
     path("members/invite/", views.invitation_create, name="invite"),
+    path("members/<int:membership_id>/leave/", views.member_leave, name="member_leave"),
     path(
         "invitations/<int:invitation_id>/withdraw/",
         views.invitation_withdraw,

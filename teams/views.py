@@ -23,7 +23,7 @@ from teams.forms import (
     InvitationForm,
     RoleForm,
 )
-from teams.models import CoachGrant, Invitation, Role
+from teams.models import CoachGrant, Invitation, Membership, Role
 
 SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "sw.js"
 
@@ -169,6 +169,23 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         "teams/invitation_accept.html",
         {"invitation": invitation, "form": form, "signed_in": signed_in},
     )
+
+
+@team_view(write=True)
+def member_leave(request: TeamRequest, membership_id: int) -> HttpResponse:
+    """Record that a member has left; any member may, as the team runs itself."""
+    membership = get_object_or_404(
+        Membership.objects.for_team(request.team).current().select_related("user"),
+        pk=membership_id,
+    )
+    if request.method == "POST":
+        services.member_leave(membership=membership, by=request.user)
+        if membership.user_id == request.user.pk:
+            messages.success(request, f"You have left {request.team}.")
+            return redirect("home")
+        messages.success(request, f"{membership.user} is recorded as having left the team.")
+        return redirect("teams:members", team_slug=request.team.slug)
+    return render(request, "teams/member_leave.html", _team_context(request, membership=membership))
 
 
 @team_view()

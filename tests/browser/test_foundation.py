@@ -104,6 +104,10 @@ def test_every_page_built_so_far_has_no_wcag_violations(browser, tablet, server_
         "roles": reverse("teams:roles", kwargs=slug),
         "hand over": reverse("teams:role_hand_over", kwargs={**slug, "role_id": role.pk}),
         "audit log": reverse("teams:audit", kwargs=slug),
+        "record as left": reverse(
+            "teams:member_leave",
+            kwargs={**slug, "membership_id": world["bob"].memberships.get(team=team).pk},
+        ),
         "not found": "/t/no-such-team/",
     }
     for name, path in member_pages.items():

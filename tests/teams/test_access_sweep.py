@@ -56,6 +56,7 @@ def samples(team, alice):
         "invitation_id": invitation.pk,
         "grant_id": CoachGrantFactory(team=team, granted_by=alice).pk,
         "role_id": RoleFactory(team=team).pk,
+        "membership_id": alice.memberships.get(team=team).pk,
     }
 
 

@@ -190,3 +190,20 @@ def test_switching_to_a_team_of_ones_own_goes_there(alice, other_team):
 def test_switching_to_a_foreign_team_is_404(alice_client, other_team):
     response = alice_client.get(reverse("switch_team"), {"team": other_team.slug})
     assert response.status_code == 404
+
+
+def test_a_member_can_record_a_colleague_as_left(alice_client, team, bob):
+    membership = bob.memberships.get(team=team)
+    url = reverse(
+        "teams:member_leave", kwargs={"team_slug": team.slug, "membership_id": membership.pk}
+    )
+    assert "Bob Brown" in alice_client.get(url).content.decode()
+    alice_client.post(url)
+    membership.refresh_from_db()
+    assert membership.left_at is not None
+    assert (
+        "Bob Brown"
+        in alice_client.get(
+            reverse("teams:members", kwargs={"team_slug": team.slug})
+        ).content.decode()
+    )

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from teams import services
+from teams.demo import SEEDERS
 from teams.models import Membership, Role, RoleHolding, Team, User
 
 DEMO_PASSWORD = "patch-demo-2026"  # noqa: S105 - printed for the demo on purpose
@@ -66,10 +67,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
             coach = self._person(*COACH)
-            first_team = None
             for spec in TEAMS:
                 team = self._team(spec)
-                first_team = first_team or team
                 for name, email, job in spec["members"]:
                     user = self._person(name, email)
                     if not Membership.objects.for_team(team).current().filter(user=user).exists():
@@ -87,6 +86,9 @@ class Command(BaseCommand):
                         )
                 if not team.coach_grants.filter(coach=coach, revoked_at__isnull=True).exists():
                     services.coach_grant(team=team, coach=coach, by=members[0])
+                for name, seeder in SEEDERS:
+                    self.stdout.write(f"  {team.name}: {name}")
+                    seeder(team)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"  Password for every demo login: {DEMO_PASSWORD}")
         for spec in TEAMS:
