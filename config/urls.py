@@ -36,5 +36,6 @@ urlpatterns = [
     path("offline/", team_views.offline, name="offline"),
     path("sw.js", team_views.service_worker, name="service_worker"),
     path("manifest.json", manifest, name="manifest"),
+    path("t/<slug:team_slug>/", include("caseload.urls")),
     path("t/<slug:team_slug>/", include("teams.urls")),
 ]

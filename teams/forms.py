@@ -6,21 +6,32 @@ from django.contrib.auth.forms import AuthenticationForm
 from teams.models import Membership, Team, User
 
 
+def _govuk_class(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        return "govuk-checkboxes__input"
+    if isinstance(widget, forms.Select):
+        return "govuk-select"
+    if isinstance(widget, forms.Textarea):
+        return "govuk-textarea"
+    if isinstance(widget, forms.CheckboxInput):
+        return "govuk-checkboxes__input"
+    return "govuk-input"
+
+
 class GovukForm:
     """Give widgets GOV.UK classes and link hints and errors for screen readers."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            select = isinstance(field.widget, forms.Select)
-            field.widget.attrs["class"] = "govuk-select" if select else "govuk-input"
+            field.widget.attrs["class"] = _govuk_class(field.widget)
             if field.help_text:
                 field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
 
     def full_clean(self) -> None:
         super().full_clean()
         for name in self.errors:
-            if name not in self.fields:
+            if name not in self.fields or "checkboxes" in self.fields[name].widget.attrs["class"]:
                 continue
             attrs = self.fields[name].widget.attrs
             attrs["class"] += f" {attrs['class']}--error"

@@ -15,7 +15,17 @@ from django.db import transaction
 
 from teams.models import Team
 
-EVENTS = frozenset({"presence-changed", "members-changed", "roles-changed"})
+EVENTS = frozenset(
+    {
+        "presence-changed",
+        "members-changed",
+        "roles-changed",
+        "client-changed",
+        "visit-changed",
+        "time-changed",
+        "handover-changed",
+    }
+)
 
 
 def team_group(team_id: int) -> str:

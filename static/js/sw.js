@@ -5,7 +5,7 @@
  * Bump VERSION whenever any file in SHELL changes (or the offline page's
  * markup changes): installed workers then refetch the whole app shell.
  */
-const VERSION = '2026-11-28.2';
+const VERSION = '2026-11-28.3';
 
 importScripts('/static/vendor/workbox/workbox-sw.js');
 

@@ -25,15 +25,15 @@ def test_teammate_coming_online_appears_live(browser, tablet, server_url, world)
     alice.goto(team_url)
     alice.wait_for_selector("body[data-live-state=open]")
     bob_row = alice.locator("#team-online li", has_text="Bob Brown")
-    assert bob_row.get_by_text("Offline").is_visible()
+    bob_row.get_by_text("Offline").wait_for()
 
     bob = browser.new_context(**tablet).new_page()
     log_in(bob, server_url, "bob@example.org", PASSWORD)
     bob.goto(team_url)
-    bob_row.get_by_text("Online now").wait_for(timeout=10_000)
+    bob_row.get_by_text("Online now").wait_for(timeout=20_000)
 
     bob.context.close()
-    bob_row.get_by_text("Offline").wait_for(timeout=10_000)
+    bob_row.get_by_text("Offline").wait_for(timeout=20_000)
 
 
 def _wait_for_service_worker(page) -> None:

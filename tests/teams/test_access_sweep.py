@@ -12,7 +12,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from teams import services
-from tests.factories import CoachGrantFactory, RoleFactory, UserFactory
+from tests.factories import (
+    ClientFactory,
+    CoachGrantFactory,
+    HandoverFactory,
+    RoleFactory,
+    UserFactory,
+    VisitFactory,
+)
 
 PUBLIC = {
     "home",
@@ -51,12 +58,16 @@ def team_routes() -> list[tuple[str, str]]:
 def samples(team, alice):
     """One object of each kind in alice's team, keyed by the URL argument that names it."""
     invitation, _ = services.invitation_create(team=team, email="new@example.org", by=alice)
+    client = ClientFactory(team=team)
     return {
         "team_slug": team.slug,
         "invitation_id": invitation.pk,
         "grant_id": CoachGrantFactory(team=team, granted_by=alice).pk,
         "role_id": RoleFactory(team=team).pk,
         "membership_id": alice.memberships.get(team=team).pk,
+        "client_id": client.pk,
+        "visit_id": VisitFactory(client=client, assigned_to=alice).pk,
+        "handover_id": HandoverFactory(team=team, author=alice).pk,
     }
 
 

@@ -1,0 +1,254 @@
+from __future__ import annotations
+
+from django import forms
+
+from caseload.models import (
+    CarePlanProblem,
+    Client,
+    ClientStatus,
+    Frequency,
+    Intervention,
+    InterventionCategory,
+    OmahaProblem,
+    OmahaTarget,
+    Scope,
+    Severity,
+    TimeCategory,
+    Visit,
+    VisitStatus,
+)
+from caseload.selectors import team_members
+from teams.forms import GovukForm
+from teams.models import Team, User
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+MINUTES = {"inputmode": "numeric", "class": "govuk-input govuk-input--width-4"}
+
+
+def _members(team: Team):
+    return team_members(team=team)
+
+
+class ClientForm(GovukForm, forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = [
+            "name",
+            "preferred_name",
+            "date_of_birth",
+            "nhs_number",
+            "address",
+            "postcode",
+            "phone",
+            "key_contacts",
+            "consent_notes",
+            "alerts",
+            "primary_nurse",
+        ]
+        widgets = {
+            "date_of_birth": DATE,
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "key_contacts": forms.Textarea(attrs={"rows": 3}),
+            "consent_notes": forms.Textarea(attrs={"rows": 3}),
+            "alerts": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "nhs_number": "10 digits, for example 943 476 5919. Leave empty if not known.",
+            "alerts": "One per line, for example “Dog in house” or “Key safe 1234”.",
+        }
+
+    def __init__(self, *args, team: Team, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["primary_nurse"].queryset = _members(team)
+        self.fields["primary_nurse"].empty_label = "Nobody yet"
+
+    def _post_clean(self) -> None:
+        """Leave model validation to the service, which also normalises the values."""
+
+
+class DischargeForm(GovukForm, forms.Form):
+    status = forms.ChoiceField(choices=ClientStatus.choices, label="Status")
+    reason = forms.CharField(label="Reason for discharge", required=False, max_length=200)
+    base_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CareProblemForm(GovukForm, forms.Form):
+    problem = forms.ModelChoiceField(queryset=OmahaProblem.objects.all(), label="Problem")
+    scope = forms.ChoiceField(choices=Scope.choices, initial=Scope.INDIVIDUAL)
+    severity = forms.ChoiceField(choices=Severity.choices)
+    signs_symptoms = forms.CharField(
+        label="Signs and symptoms (only for Actual problems)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class InterventionForm(GovukForm, forms.Form):
+    care_problem = forms.ModelChoiceField(
+        queryset=CarePlanProblem.objects.none(), label="For problem"
+    )
+    category = forms.ChoiceField(choices=InterventionCategory.choices)
+    target = forms.ModelChoiceField(queryset=OmahaTarget.objects.all())
+    description = forms.CharField(label="What exactly, for this client", max_length=300)
+    frequency = forms.ChoiceField(choices=Frequency.choices)
+    minutes = forms.IntegerField(
+        min_value=1, max_value=480, initial=15, widget=forms.NumberInput(attrs=MINUTES)
+    )
+
+    def __init__(self, *args, client: Client, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["care_problem"].queryset = CarePlanProblem.objects.filter(
+            client=client, status="active"
+        ).select_related("problem")
+        self.fields["minutes"].widget.attrs["class"] = MINUTES["class"]
+
+
+RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class RatingForm(GovukForm, forms.Form):
+    care_problem = forms.ModelChoiceField(queryset=CarePlanProblem.objects.none(), label="Problem")
+    knowledge = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int)
+    behaviour = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int)
+    status = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int)
+
+    def __init__(self, *args, client: Client, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["care_problem"].queryset = CarePlanProblem.objects.filter(
+            client=client, status="active"
+        ).select_related("problem")
+
+
+class NoteForm(GovukForm, forms.Form):
+    text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 4}))
+    addendum_to = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+class VisitForm(GovukForm, forms.Form):
+    date = forms.DateField(widget=DATE)
+    window_start = forms.TimeField(label="From", widget=TIME)
+    window_end = forms.TimeField(label="Until", widget=TIME)
+    planned_minutes = forms.IntegerField(
+        label="Planned minutes",
+        min_value=1,
+        max_value=1440,
+        widget=forms.NumberInput(attrs=MINUTES),
+    )
+    assigned_to = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="Who")
+    interventions = forms.ModelMultipleChoiceField(
+        queryset=Intervention.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, team: Team, client: Client, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = _members(team)
+        self.fields["assigned_to"].empty_label = "Not assigned"
+        self.fields["interventions"].queryset = Intervention.objects.filter(
+            client=client, active=True
+        )
+        for name in ("planned_minutes",):
+            self.fields[name].widget.attrs["class"] = MINUTES["class"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("window_start"), data.get("window_end")
+        if start and end and end <= start:
+            self.add_error("window_end", "The visit must end after it starts.")
+        return data
+
+
+class VisitRecordForm(GovukForm, forms.Form):
+    base_version = forms.IntegerField(widget=forms.HiddenInput)
+    interventions_done = forms.ModelMultipleChoiceField(
+        queryset=Intervention.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Interventions done",
+    )
+    actual_minutes = forms.IntegerField(
+        label="Minutes with the client",
+        min_value=1,
+        max_value=1440,
+        widget=forms.NumberInput(attrs=MINUTES),
+        error_messages={
+            "min_value": "Enter minutes between 1 and 1440 (24 hours).",
+            "max_value": "Enter minutes between 1 and 1440 (24 hours).",
+        },
+    )
+    travel_minutes = forms.IntegerField(
+        label="Travel minutes",
+        min_value=0,
+        max_value=1440,
+        initial=0,
+        widget=forms.NumberInput(attrs=MINUTES),
+        error_messages={
+            "min_value": "Enter minutes between 0 and 1440 (24 hours).",
+            "max_value": "Enter minutes between 0 and 1440 (24 hours).",
+        },
+    )
+    note = forms.CharField(
+        label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, visit: Visit, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["interventions_done"].queryset = Intervention.objects.filter(
+            client_id=visit.client_id, active=True
+        ).select_related("target")
+        for name in ("actual_minutes", "travel_minutes"):
+            self.fields[name].widget.attrs["class"] = MINUTES["class"]
+
+
+class VisitStatusForm(GovukForm, forms.Form):
+    base_version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        choices=[(VisitStatus.CANCELLED, "Cancelled"), (VisitStatus.MISSED, "Missed")]
+    )
+    reason = forms.CharField(max_length=200)
+
+
+class ReassignForm(GovukForm, forms.Form):
+    base_version = forms.IntegerField(widget=forms.HiddenInput)
+    assigned_to = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label="Give to"
+    )
+
+    def __init__(self, *args, team: Team, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = _members(team)
+        self.fields["assigned_to"].empty_label = "Nobody (unassigned)"
+
+
+class TimeEntryForm(GovukForm, forms.Form):
+    date = forms.DateField(widget=DATE)
+    category = forms.ChoiceField(
+        choices=[c for c in TimeCategory.choices if c[0] != TimeCategory.DIRECT]
+    )
+    minutes = forms.IntegerField(
+        min_value=1,
+        max_value=1440,
+        widget=forms.NumberInput(attrs=MINUTES),
+        error_messages={
+            "min_value": "Enter minutes between 1 and 1440 (24 hours).",
+            "max_value": "Enter minutes between 1 and 1440 (24 hours).",
+        },
+    )
+    description = forms.CharField(required=False, max_length=200, label="What (optional)")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["minutes"].widget.attrs["class"] = MINUTES["class"]
+
+
+class HandoverForm(GovukForm, forms.Form):
+    text = forms.CharField(label="Handover", widget=forms.Textarea(attrs={"rows": 4}))
+    client = forms.ModelChoiceField(queryset=Client.objects.none(), required=False, label="About")
+    to = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="For")
+
+    def __init__(self, *args, team: Team, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = Client.objects.for_team(team).exclude(status="discharged")
+        self.fields["client"].empty_label = "No particular client"
+        self.fields["to"].queryset = _members(team)
+        self.fields["to"].empty_label = "The whole team"

@@ -1,0 +1,462 @@
+"""The caseload: clients, Omaha System care plans, visits and their records, time, handovers.
+
+Rows a tablet may create or edit offline have UUID keys the device may generate and a
+``version`` that every write increments; a write based on an older version is a conflict.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from caseload.validators import validate_nhs_number, validate_postcode
+from teams.models import Team, TeamScopedQuerySet
+
+
+class OmahaDomain(models.TextChoices):
+    ENVIRONMENTAL = "environmental", "Environmental"
+    PSYCHOSOCIAL = "psychosocial", "Psychosocial"
+    PHYSIOLOGICAL = "physiological", "Physiological"
+    HEALTH_BEHAVIORS = "health_behaviors", "Health-Related Behaviors"
+
+
+class OmahaProblem(models.Model):
+    """Reference data (2005 revision), loaded by migration."""
+
+    code = models.CharField(max_length=2, primary_key=True)
+    name = models.CharField(max_length=80)
+    domain = models.CharField(max_length=20, choices=OmahaDomain.choices)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OmahaTarget(models.Model):
+    """One of the Intervention Scheme's 75 targets, or 76 "other"."""
+
+    number = models.PositiveSmallIntegerField(primary_key=True)
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InterventionCategory(models.TextChoices):
+    TEACHING = "teaching", "Teaching, Guidance, and Counseling"
+    TREATMENTS = "treatments", "Treatments and Procedures"
+    CASE_MANAGEMENT = "case_management", "Case Management"
+    SURVEILLANCE = "surveillance", "Surveillance"
+
+
+class Scope(models.TextChoices):
+    INDIVIDUAL = "individual", "Individual"
+    FAMILY = "family", "Family"
+    COMMUNITY = "community", "Community"
+
+
+class Severity(models.TextChoices):
+    HEALTH_PROMOTION = "health_promotion", "Health promotion"
+    POTENTIAL = "potential", "Potential"
+    ACTUAL = "actual", "Actual"
+
+
+class Frequency(models.TextChoices):
+    """How often an intervention is due; ``per_week`` drives visit generation."""
+
+    TWICE_DAILY = "twice_daily", "Twice daily"
+    DAILY = "daily", "Daily"
+    FIVE_WEEKLY = "5_weekly", "5× weekly"
+    THREE_WEEKLY = "3_weekly", "3× weekly"
+    TWICE_WEEKLY = "2_weekly", "2× weekly"
+    WEEKLY = "weekly", "Weekly"
+    FORTNIGHTLY = "fortnightly", "Fortnightly"
+    MONTHLY = "monthly", "Monthly"
+    AS_NEEDED = "as_needed", "As needed"
+
+
+KBS_LABELS = {
+    "knowledge": [
+        "No knowledge",
+        "Minimal knowledge",
+        "Basic knowledge",
+        "Adequate knowledge",
+        "Superior knowledge",
+    ],
+    "behaviour": [
+        "Not appropriate",
+        "Rarely appropriate",
+        "Inconsistently appropriate",
+        "Usually appropriate",
+        "Consistently appropriate",
+    ],
+    "status": [
+        "Extreme signs/symptoms",
+        "Severe signs/symptoms",
+        "Moderate signs/symptoms",
+        "Minimal signs/symptoms",
+        "No signs/symptoms",
+    ],
+}
+
+
+class ClientStatus(models.TextChoices):
+    REFERRED = "referred", "Referred"
+    ACTIVE = "active", "Active"
+    DISCHARGED = "discharged", "Discharged"
+
+
+class Client(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="clients")
+    name = models.CharField(max_length=150)
+    preferred_name = models.CharField(max_length=80, blank=True)
+    date_of_birth = models.DateField()
+    nhs_number = models.CharField(
+        "NHS number", max_length=10, blank=True, validators=[validate_nhs_number]
+    )
+    address = models.TextField()
+    postcode = models.CharField(max_length=8, validators=[validate_postcode])
+    phone = models.CharField(max_length=30, blank=True)
+    key_contacts = models.TextField(blank=True)
+    consent_notes = models.TextField(blank=True)
+    alerts = models.TextField(blank=True, help_text="One per line, e.g. “Dog in house”.")
+    primary_nurse = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="primary_clients",
+    )
+    status = models.CharField(
+        max_length=12, choices=ClientStatus.choices, default=ClientStatus.REFERRED
+    )
+    discharge_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["team", "name"]),
+            models.Index(fields=["team", "postcode"]),
+            models.Index(fields=["team", "nhs_number"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="discharged") | ~models.Q(discharge_reason=""),
+                name="client_discharge_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "caseload:client", kwargs={"team_slug": self.team.slug, "client_id": self.pk}
+        )
+
+    @property
+    def alert_list(self) -> list[str]:
+        return [line.strip() for line in self.alerts.splitlines() if line.strip()]
+
+    @property
+    def known_as(self) -> str:
+        return self.preferred_name or self.name.split(" ")[0]
+
+
+class Versioned(models.Model):
+    """Offline-editable: a device may generate the key, and every write bumps ``version``."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+
+class ProblemStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    RESOLVED = "resolved", "Resolved"
+
+
+class CarePlanProblem(Versioned):
+    """One Omaha problem on a client's care plan, with its two modifiers."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="problems")
+    problem = models.ForeignKey(OmahaProblem, on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField(max_length=12, choices=Scope.choices, default=Scope.INDIVIDUAL)
+    severity = models.CharField(max_length=20, choices=Severity.choices)
+    signs_symptoms = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=ProblemStatus.choices, default=ProblemStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["problem__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "problem"],
+                condition=models.Q(status="active"),
+                name="careplan_problem_once_while_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem} ({self.get_severity_display()})"
+
+
+class Intervention(Versioned):
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="interventions")
+    care_problem = models.ForeignKey(
+        CarePlanProblem, on_delete=models.PROTECT, related_name="interventions"
+    )
+    category = models.CharField(max_length=20, choices=InterventionCategory.choices)
+    target = models.ForeignKey(OmahaTarget, on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(max_length=300)
+    frequency = models.CharField(max_length=12, choices=Frequency.choices)
+    minutes = models.PositiveSmallIntegerField(
+        default=15, validators=[MinValueValidator(1), MaxValueValidator(480)]
+    )
+    active = models.BooleanField(default=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["care_problem__problem__code", "category"]
+
+    def __str__(self) -> str:
+        return f"{self.target}: {self.description}"
+
+
+RATING_RANGE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Rating(Versioned):
+    """Knowledge, Behaviour and Status for one problem at one moment; kept forever."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="ratings")
+    care_problem = models.ForeignKey(
+        CarePlanProblem, on_delete=models.PROTECT, related_name="ratings"
+    )
+    knowledge = models.PositiveSmallIntegerField(validators=RATING_RANGE)
+    behaviour = models.PositiveSmallIntegerField(validators=RATING_RANGE)
+    status = models.PositiveSmallIntegerField(validators=RATING_RANGE)
+    rated_at = models.DateTimeField(default=timezone.now)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    visit = models.ForeignKey(
+        "Visit", on_delete=models.PROTECT, null=True, blank=True, related_name="ratings"
+    )
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["rated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(knowledge__gte=1, knowledge__lte=5)
+                & models.Q(behaviour__gte=1, behaviour__lte=5)
+                & models.Q(status__gte=1, status__lte=5),
+                name="rating_kbs_between_1_and_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"K{self.knowledge} B{self.behaviour} S{self.status}"
+
+
+class VisitStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+    MISSED = "missed", "Missed"
+
+
+class Visit(Versioned):
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="visits")
+    date = models.DateField()
+    window_start = models.TimeField()
+    window_end = models.TimeField()
+    planned_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+    )
+    interventions = models.ManyToManyField(Intervention, blank=True, related_name="visits")
+    status = models.CharField(
+        max_length=10, choices=VisitStatus.choices, default=VisitStatus.PLANNED
+    )
+    status_reason = models.CharField(max_length=200, blank=True)
+    generated = models.BooleanField(default=False)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "window_start"]
+        indexes = [
+            models.Index(fields=["team", "date", "assigned_to"]),
+            models.Index(fields=["client", "date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(window_end__gt=models.F("window_start")),
+                name="visit_window_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["missed", "cancelled"])
+                | ~models.Q(status_reason=""),
+                name="visit_missed_or_cancelled_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} on {self.date:%d %b} {self.window_start:%H:%M}"
+
+
+class VisitRecord(Versioned):
+    """What happened at a visit; one per visit, so a second recording is a conflict."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    visit = models.OneToOneField(Visit, on_delete=models.PROTECT, related_name="record")
+    interventions_done = models.ManyToManyField(Intervention, blank=True, related_name="+")
+    actual_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
+    travel_minutes = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(24 * 60)]
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Record of {self.visit}"
+
+
+class Note(Versioned):
+    """Append-only clinical note; a correction is an addendum pointing at what it corrects."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="notes")
+    visit = models.ForeignKey(
+        Visit, on_delete=models.PROTECT, null=True, blank=True, related_name="notes"
+    )
+    addendum_to = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="addenda"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Note by {self.author} at {self.created_at:%d %b %H:%M}"
+
+
+class TimeCategory(models.TextChoices):
+    DIRECT = "direct", "Direct client care"
+    INDIRECT = "indirect", "Indirect client work"
+    TRAVEL = "travel", "Travel"
+    TEAM = "team", "Team and organisational"
+    TRAINING = "training", "Training"
+    OTHER = "other", "Other"
+
+
+FRONTLINE = {TimeCategory.DIRECT}
+
+
+class TimeEntry(Versioned):
+    """Minutes of one member's day in one category; visit records fill direct care and travel."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries"
+    )
+    date = models.DateField()
+    category = models.CharField(max_length=10, choices=TimeCategory.choices)
+    minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
+    description = models.CharField(max_length=200, blank=True)
+    visit_record = models.ForeignKey(
+        VisitRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="time_entries"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "created_at"]
+        indexes = [models.Index(fields=["team", "member", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minutes__gte=1, minutes__lte=1440),
+                name="time_entry_minutes_within_a_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.date} {self.get_category_display()} {self.minutes} min"
+
+
+class Handover(Versioned):
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, null=True, blank=True, related_name="handovers"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handovers_received",
+        help_text="Empty: for the whole team.",
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Handover from {self.author} at {self.created_at:%d %b %H:%M}"

@@ -1,0 +1,253 @@
+"""Reads for the caseload, each a fixed number of queries whatever the caseload size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+
+from caseload.models import (
+    FRONTLINE,
+    CarePlanProblem,
+    Client,
+    ClientStatus,
+    Handover,
+    Intervention,
+    Note,
+    Rating,
+    TimeCategory,
+    TimeEntry,
+    Visit,
+    VisitStatus,
+)
+from caseload.validators import normalise_nhs_number, normalise_postcode
+from teams.models import AuditEvent, Membership, Team, User
+
+PAGE_SIZE = 25
+
+
+def client_for_member(*, team: Team, client_id: int) -> Client:
+    """Return the team's client or raise Http404 (a foreign id is not confirmed to exist)."""
+    client = (
+        Client.objects.for_team(team).select_related("primary_nurse").filter(pk=client_id).first()
+    )
+    if client is None:
+        raise Http404
+    return client
+
+
+def visit_for_member(*, team: Team, visit_id) -> Visit:
+    visit = (
+        Visit.objects.for_team(team)
+        .select_related("client", "assigned_to", "record__recorded_by")
+        .filter(pk=visit_id)
+        .first()
+    )
+    if visit is None:
+        raise Http404
+    return visit
+
+
+def client_search(*, team: Team, query: str = "", status: str = "", page: int = 1) -> Page:
+    """Find clients by name, postcode or NHS number; one count and one page query."""
+    clients = Client.objects.for_team(team).select_related("primary_nurse")
+    query = query.strip()
+    if query:
+        digits = normalise_nhs_number(query)
+        condition = Q(name__icontains=query) | Q(preferred_name__icontains=query)
+        condition |= Q(postcode__icontains=normalise_postcode(query))
+        if digits.isdigit():
+            condition |= Q(nhs_number__startswith=digits)
+        clients = clients.filter(condition)
+    if status in ClientStatus.values:
+        clients = clients.filter(status=status)
+    return Paginator(clients.order_by("name", "pk"), PAGE_SIZE).get_page(page)
+
+
+def team_members(*, team: Team) -> QuerySet[User]:
+    return User.objects.filter(
+        pk__in=Membership.objects.for_team(team).current().values("user")
+    ).order_by("name")
+
+
+def open_handovers(*, team: Team, member: User) -> QuerySet[Handover]:
+    return (
+        Handover.objects.for_team(team)
+        .filter(acknowledged_at__isnull=True)
+        .filter(Q(to__isnull=True) | Q(to=member))
+        .select_related("client", "author", "to")
+    )
+
+
+@dataclass
+class TodayVisit:
+    visit: Visit
+    handovers: list[Handover]
+
+
+def _visits_with_context(visits: QuerySet[Visit]) -> QuerySet[Visit]:
+    return visits.select_related("client", "assigned_to", "record").prefetch_related(
+        Prefetch("interventions", queryset=Intervention.objects.select_related("target"))
+    )
+
+
+def today_for_member(*, team: Team, member: User, day: date) -> list[TodayVisit]:
+    """The member's visits in time order, each with the client's open handovers."""
+    visits = list(
+        _visits_with_context(
+            Visit.objects.for_team(team).filter(date=day, assigned_to=member)
+        ).order_by("window_start", "client__name")
+    )
+    handovers: dict[int, list[Handover]] = {}
+    client_ids = {v.client_id for v in visits}
+    for handover in open_handovers(team=team, member=member).filter(client_id__in=client_ids):
+        handovers.setdefault(handover.client_id, []).append(handover)
+    return [TodayVisit(visit=v, handovers=handovers.get(v.client_id, [])) for v in visits]
+
+
+@dataclass
+class BoardColumn:
+    member: User | None
+    visits: list[Visit]
+
+    @property
+    def planned_minutes(self) -> int:
+        return sum(v.planned_minutes for v in self.visits if v.status != VisitStatus.CANCELLED)
+
+
+def team_board(*, team: Team, day: date) -> list[BoardColumn]:
+    """Today's visits for everyone, one column per member and one for unassigned visits."""
+    members = list(team_members(team=team))
+    columns = {m.pk: BoardColumn(member=m, visits=[]) for m in members}
+    unassigned = BoardColumn(member=None, visits=[])
+    visits = _visits_with_context(Visit.objects.for_team(team).filter(date=day)).order_by(
+        "window_start", "client__name"
+    )
+    for visit in visits:
+        columns.get(visit.assigned_to_id, unassigned).visits.append(visit)
+    return [*columns.values(), *([unassigned] if unassigned.visits else [])]
+
+
+@dataclass
+class ProblemView:
+    care_problem: CarePlanProblem
+    interventions: list[Intervention]
+    ratings: list[Rating]
+
+    @property
+    def change(self) -> dict[str, int] | None:
+        """Outcome change: latest minus first rating per concept (-4..+4)."""
+        if len(self.ratings) < 2:
+            return None
+        first, last = self.ratings[0], self.ratings[-1]
+        return {
+            c: getattr(last, c) - getattr(first, c) for c in ("knowledge", "behaviour", "status")
+        }
+
+
+def care_plan(*, client: Client) -> list[ProblemView]:
+    problems = (
+        CarePlanProblem.objects.filter(client=client)
+        .select_related("problem")
+        .prefetch_related(
+            Prefetch(
+                "interventions",
+                queryset=Intervention.objects.filter(active=True).select_related("target"),
+                to_attr="active_interventions",
+            ),
+            Prefetch("ratings", queryset=Rating.objects.order_by("rated_at"), to_attr="history"),
+        )
+        .order_by("status", "problem__code")
+    )
+    return [
+        ProblemView(care_problem=p, interventions=p.active_interventions, ratings=p.history)
+        for p in problems
+    ]
+
+
+def recent_visitors(*, client: Client, today: date, days: int = 30) -> list[dict]:
+    """Who visited in the last ``days`` days, most visits first: continuity at a glance."""
+    return list(
+        Visit.objects.filter(
+            client=client,
+            status=VisitStatus.DONE,
+            date__gt=today - timedelta(days=days),
+            date__lte=today,
+        )
+        .values("record__recorded_by__name")
+        .annotate(visits=Count("id"), last=Max("date"))
+        .order_by("-visits", "record__recorded_by__name")
+    )
+
+
+def client_notes(*, client: Client, limit: int = 20) -> list[Note]:
+    return list(
+        Note.objects.filter(client=client, addendum_to__isnull=True)
+        .select_related("author")
+        .prefetch_related(Prefetch("addenda", queryset=Note.objects.select_related("author")))
+        .order_by("-created_at")[:limit]
+    )
+
+
+def client_upcoming_visits(*, client: Client, today: date, limit: int = 10) -> list[Visit]:
+    return list(
+        Visit.objects.filter(client=client, date__gte=today, status=VisitStatus.PLANNED)
+        .select_related("assigned_to")
+        .order_by("date", "window_start")[:limit]
+    )
+
+
+def client_access_log(*, client: Client, limit: int = 20) -> list[AuditEvent]:
+    return list(
+        AuditEvent.objects.for_team(client.team)
+        .filter(object_type="caseload.client", object_id=str(client.pk))
+        .select_related("actor")[:limit]
+    )
+
+
+@dataclass
+class TimeSummary:
+    start: date
+    end: date
+    rows: list[dict]
+    totals: dict[str, int]
+    total: int
+    frontline: int
+
+    @property
+    def frontline_share(self) -> int:
+        return round(100 * self.frontline / self.total) if self.total else 0
+
+
+def time_summary(*, team: Team, member: User, start: date, days: int) -> TimeSummary:
+    """Minutes per day and category, summed by the database."""
+    end = start + timedelta(days=days - 1)
+    rows = list(
+        TimeEntry.objects.for_team(team)
+        .filter(member=member, date__range=(start, end))
+        .values("date", "category")
+        .annotate(minutes=Sum("minutes"))
+        .order_by("date", "category")
+    )
+    totals = dict.fromkeys(TimeCategory.values, 0)
+    for row in rows:
+        totals[row["category"]] += row["minutes"]
+    total = sum(totals.values())
+    frontline = sum(totals[c] for c in FRONTLINE)
+    return TimeSummary(
+        start=start, end=end, rows=rows, totals=totals, total=total, frontline=frontline
+    )
+
+
+def time_entries(*, team: Team, member: User, day: date) -> QuerySet[TimeEntry]:
+    return TimeEntry.objects.for_team(team).filter(member=member, date=day).order_by("created_at")
+
+
+def team_handovers(*, team: Team, open_only: bool = True) -> QuerySet[Handover]:
+    handovers = Handover.objects.for_team(team).select_related(
+        "client", "author", "to", "acknowledged_by"
+    )
+    return handovers.filter(acknowledged_at__isnull=True) if open_only else handovers[:50]
