@@ -143,6 +143,7 @@ class Client(models.Model):
     discharge_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
+    field_versions = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = TeamScopedQuerySet.as_manager()
 
@@ -182,6 +183,7 @@ class Versioned(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     version = models.PositiveIntegerField(default=1)
+    field_versions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -460,3 +462,53 @@ class Handover(Versioned):
 
     def __str__(self) -> str:
         return f"Handover from {self.author} at {self.created_at:%d %b %H:%M}"
+
+
+class SyncOutcome(models.TextChoices):
+    APPLIED = "applied", "Applied"
+    CONFLICT = "conflict", "Conflict"
+    REJECTED = "rejected", "Rejected"
+
+
+class SyncMutation(models.Model):
+    """Every mutation a device sent, with its one outcome; conflicts and rejections wait here.
+
+    The first row for a mutation id is its original (written in the same transaction as the
+    effect). A later request reusing that id with another payload gets a row of its own,
+    rejected, so nothing a device sent is ever lost.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    mutation_id = models.UUIDField()
+    original = models.BooleanField(default=True)
+    device = models.UUIDField()
+    kind = models.CharField(max_length=40)
+    target = models.CharField(max_length=64, blank=True)
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    payload = models.JSONField(default=dict)
+    payload_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=SyncOutcome.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    version = models.PositiveIntegerField(null=True, blank=True)
+    saved_values = models.JSONField(default=dict, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=20, blank=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mutation_id"],
+                condition=models.Q(original=True),
+                name="sync_one_original_per_mutation_id",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "author", "status", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.mutation_id} {self.status}"

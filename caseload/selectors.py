@@ -51,6 +51,16 @@ def visit_for_member(*, team: Team, visit_id) -> Visit:
     return visit
 
 
+def visits_for_member_between(
+    *, team: Team, member: User, start: date, end: date
+) -> QuerySet[Visit]:
+    return (
+        Visit.objects.for_team(team)
+        .filter(assigned_to=member, date__range=(start, end))
+        .order_by("date", "window_start")
+    )
+
+
 def client_search(*, team: Team, query: str = "", status: str = "", page: int = 1) -> Page:
     """Find clients by name, postcode or NHS number; one count and one page query."""
     clients = Client.objects.for_team(team).select_related("primary_nurse")

@@ -48,6 +48,7 @@ class VersionConflict(CaseloadError):
     current: Any
     attempted: dict[str, Any] = field(default_factory=dict)
     message: str = "Someone else changed this since you opened it."
+    fields: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return self.message
@@ -57,15 +58,35 @@ def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
 
-def _check_version(obj: Any, base_version: int | None, attempted: dict[str, Any]) -> None:
-    if base_version is not None and obj.version != base_version:
-        raise VersionConflict(current=obj, attempted=attempted)
+def _check_version(
+    obj: Any,
+    base_version: int | None,
+    attempted: dict[str, Any],
+    touches: Iterable[str] | None = None,
+) -> None:
+    """Refuse a write based on an old version only where it would overwrite a newer change.
+
+    Each row remembers in which version each field last changed (``field_versions``). A write
+    based on ``base_version`` that touches only fields unchanged since is a merge and goes
+    ahead; one that touches a field changed since is a conflict.
+    """
+    if base_version is None or obj.version == base_version:
+        return
+    touched = set(attempted if touches is None else touches)
+    if base_version > obj.version:
+        overlap = touched
+    else:
+        overlap = {f for f, v in obj.field_versions.items() if v > base_version} & touched
+    if overlap:
+        raise VersionConflict(current=obj, attempted=attempted, fields=sorted(overlap))
 
 
 def _bump(obj: Any, fields: Iterable[str]) -> None:
     obj.version += 1
+    for name in fields:
+        obj.field_versions[name] = obj.version
     obj.full_clean(exclude=["team", "client", "visit"])
-    obj.save(update_fields=[*fields, "version"])
+    obj.save(update_fields=[*fields, "version", "field_versions"])
 
 
 def _is_member(team: Team, user: User | None) -> bool:
@@ -149,7 +170,7 @@ def client_set_status(
     *, client: Client, by: User, base_version: int, status: str, reason: str = ""
 ) -> Client:
     client = Client.objects.select_for_update().get(pk=client.pk)
-    _check_version(client, base_version, {"status": status})
+    _check_version(client, base_version, {"status": status}, touches=["status", "discharge_reason"])
     if status == ClientStatus.DISCHARGED and not reason.strip():
         raise ValidationError({"discharge_reason": "Say why the client is being discharged."})
     client.status = status
@@ -470,7 +491,7 @@ def visit_record_save(
             attempted=attempted,
             message=f"{existing.recorded_by} already recorded this visit.",
         )
-    _check_version(visit, base_version, attempted)
+    _check_version(visit, base_version, attempted, touches=["status"])
     if visit.status != VisitStatus.PLANNED:
         raise CaseloadError(
             f"This visit is {visit.get_status_display().lower()}; it cannot be recorded."
@@ -699,7 +720,12 @@ def handover_acknowledge(
             current=handover,
             message=f"{handover.acknowledged_by} already acknowledged this handover.",
         )
-    _check_version(handover, base_version, {"acknowledged": True})
+    _check_version(
+        handover,
+        base_version,
+        {"acknowledged": True},
+        touches=["acknowledged_at", "acknowledged_by"],
+    )
     if handover.to_id is not None and handover.to_id != by.pk:
         raise CaseloadError("Only the colleague it is for can acknowledge this handover.")
     handover.acknowledged_at = _now(now)

@@ -28,6 +28,10 @@ urlpatterns = [
     path("visits/<uuid:visit_id>/status/", views.visit_status, name="visit_status"),
     path("visits/<uuid:visit_id>/reassign/", views.visit_reassign, name="visit_reassign"),
     path("time/", views.time_view, name="time"),
+    path("sync/", views.sync, name="sync"),
+    path("sync/pages.json", views.offline_pages, name="offline_pages"),
+    path("sync/attention/", views.sync_attention, name="sync_attention"),
+    path("sync/attention/<int:mutation_pk>/resolve/", views.sync_resolve, name="sync_resolve"),
     path("handovers/", views.handovers, name="handovers"),
     path(
         "handovers/<uuid:handover_id>/acknowledge/",

@@ -265,3 +265,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# --- Background tasks (django-tasks) -------------------------------------------------------
+# The rota planner runs off the request path. Tasks are stored in the database and run by
+# `manage.py db_worker`, which `scripts/dev run` starts beside daphne; tests use the immediate
+# backend. TASKS_BACKEND may name another django-tasks backend.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# --- end background tasks -------------------------------------------------------------------

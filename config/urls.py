@@ -34,8 +34,11 @@ urlpatterns = [
     path("switch/", team_views.switch_team, name="switch_team"),
     path("invite/<str:token>/", team_views.invitation_accept, name="invitation"),
     path("offline/", team_views.offline, name="offline"),
+    path("healthz", team_views.healthz, name="healthz"),
     path("sw.js", team_views.service_worker, name="service_worker"),
     path("manifest.json", manifest, name="manifest"),
     path("t/<slug:team_slug>/", include("caseload.urls")),
+    path("calendar/", include("rota.public_urls")),
+    path("t/<slug:team_slug>/rota/", include("rota.urls")),
     path("t/<slug:team_slug>/", include("teams.urls")),
 ]

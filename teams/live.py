@@ -24,6 +24,13 @@ EVENTS = frozenset(
         "visit-changed",
         "time-changed",
         "handover-changed",
+        "rota-changed",
+        "rota-published",
+        "rota-setup-changed",
+        "rota-leave-changed",
+        "rota-swaps-changed",
+        "rota-plan-progress",
+        "rota-plan-finished",
     }
 )
 

@@ -45,6 +45,11 @@ def switch_team(request: HttpRequest) -> HttpResponse:
     return redirect(team)
 
 
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Answer without touching the database: for load balancers, and the benchmarks' baseline."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def offline(request: HttpRequest) -> HttpResponse:
     return render(request, "offline.html")
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import io
 from datetime import date, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from caseload import services
@@ -35,12 +37,22 @@ def test_recording_a_visit_a_colleague_already_recorded_is_a_conflict(visit, ali
     assert (record.recorded_by, record.actual_minutes) == (bob, 20)
 
 
-def test_stale_version_is_a_conflict_and_nothing_is_written(visit, alice, bob):
-    services.visit_reassign(visit=visit, by=bob, base_version=1, to=bob)
-    with pytest.raises(services.VersionConflict):
+def test_stale_version_touching_a_changed_field_is_a_conflict_and_writes_nothing(visit, alice, bob):
+    services.visit_set_status(
+        visit=visit, by=bob, base_version=1, status="missed", reason="Not home"
+    )
+    with pytest.raises(services.VersionConflict) as conflict:
         services.visit_record_save(visit=visit, by=alice, base_version=1, actual_minutes=30)
+    assert conflict.value.fields == ["status"]
     assert not VisitRecord.objects.exists()
     assert not TimeEntry.objects.exists()
+
+
+def test_stale_version_touching_other_fields_merges(visit, alice, bob):
+    services.visit_reassign(visit=visit, by=bob, base_version=1, to=bob)
+    services.visit_record_save(visit=visit, by=alice, base_version=1, actual_minutes=30)
+    visit.refresh_from_db()
+    assert (visit.status, visit.assigned_to, visit.version) == ("done", bob, 3)
 
 
 def test_every_write_increments_the_version(visit, alice, bob):
@@ -211,3 +223,11 @@ def test_recording_publishes_visit_changed_after_commit(
         "visit": str(visit.pk),
         "version": "2",
     } in live_events
+
+
+def test_plan_visits_command_extends_the_horizon_once(client_record, intervention):
+    out = io.StringIO()
+    call_command("plan_visits", "--days", "3", stdout=out)
+    call_command("plan_visits", "--days", "3", stdout=out)
+    assert Visit.objects.count() == 3
+    assert "3 visits planned" in out.getvalue() and "0 visits planned" in out.getvalue()

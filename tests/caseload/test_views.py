@@ -164,13 +164,12 @@ def test_invalid_nhs_number_is_shown_next_to_the_field(team, alice_client):
     assert not Client.objects.exists()
 
 
-def test_editing_a_client_on_a_stale_version_is_a_conflict(team, alice_client, client_record):
-    client_record.version = 3
-    client_record.save()
+def test_editing_a_client_on_a_stale_version_is_a_conflict(team, alice_client, client_record, bob):
+    services.client_update(client=client_record, by=bob, base_version=1, phone="0113 496 0000")
     response = alice_client.post(
         _url("client_edit", team, client_id=client_record.pk),
         {
-            "base_version": 2,
+            "base_version": 1,
             "name": "Changed",
             "date_of_birth": "1950-01-01",
             "address": "x",

@@ -6,11 +6,14 @@ page whose URL needs an id this file cannot supply fails the sweep until a sampl
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from caseload.models import SyncMutation
 from teams import services
 from tests.factories import (
     ClientFactory,
@@ -20,6 +23,7 @@ from tests.factories import (
     UserFactory,
     VisitFactory,
 )
+from tests.rota.factories import AssignmentFactory, LeaveRequestFactory, SwapFactory
 
 PUBLIC = {
     "home",
@@ -32,6 +36,8 @@ PUBLIC = {
     "invitation",
     "switch_team",
     "offline",
+    "healthz",
+    "rota_feed",
     "service_worker",
     "manifest",
 }
@@ -68,6 +74,31 @@ def samples(team, alice):
         "client_id": client.pk,
         "visit_id": VisitFactory(client=client, assigned_to=alice).pk,
         "handover_id": HandoverFactory(team=team, author=alice).pk,
+        "mutation_pk": SyncMutation.objects.create(
+            team=team,
+            author=alice,
+            mutation_id=uuid.uuid4(),
+            device=uuid.uuid4(),
+            kind="visit.done",
+            payload_hash="",
+            status="conflict",
+        ).pk,
+        **_rota_samples(team, alice),
+    }
+
+
+def _rota_samples(team, alice) -> dict:
+    from rota.models import PlanRun
+
+    assignment = AssignmentFactory(period__team=team, user=alice)
+    return {
+        "period_id": assignment.period_id,
+        "assignment_id": assignment.pk,
+        "swap_id": SwapFactory(assignment=assignment).pk,
+        "leave_id": LeaveRequestFactory(team=team, user=alice).pk,
+        "run_id": PlanRun.objects.create(
+            team=team, period=assignment.period, requested_by=alice
+        ).pk,
     }
 
 

@@ -207,3 +207,7 @@ def test_a_member_can_record_a_colleague_as_left(alice_client, team, bob):
             reverse("teams:members", kwargs={"team_slug": team.slug})
         ).content.decode()
     )
+
+
+def test_healthz_answers_without_login(client):
+    assert client.get("/healthz").content == b"ok"

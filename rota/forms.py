@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+from django import forms
+
+from rota.models import Colour, Priority, ShiftType, Skill, Weekday
+from rota.selectors import current_members
+from teams.forms import GovukForm
+from teams.models import Team, User
+
+
+class RotaForm(GovukForm):
+    """GOV.UK classes for the few widgets GovukForm does not know: checkboxes and dates."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                widget.attrs["class"] = "govuk-checkboxes__input"
+            elif isinstance(widget, forms.NumberInput | forms.TimeInput):
+                widget.attrs["class"] += " govuk-input--width-5"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields and isinstance(
+                self.fields[name].widget, forms.CheckboxInput | forms.CheckboxSelectMultiple
+            ):
+                self.fields[name].widget.attrs["class"] = "govuk-checkboxes__input"
+
+    def add_service_error(self, error: Exception) -> None:
+        """Show a service's RotaError next to the field it names (or above the form)."""
+        field = getattr(error, "field", None)
+        self.add_error(field if field in self.fields else None, str(error))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class ShiftTypeForm(RotaForm, forms.Form):
+    name = forms.CharField(label="Name", max_length=40)
+    start = forms.TimeField(label="Starts at", widget=TimeInput(format="%H:%M"))
+    end = forms.TimeField(
+        label="Ends at",
+        widget=TimeInput(format="%H:%M"),
+        help_text="An end at or before the start means the shift ends the next day.",
+    )
+    colour = forms.ChoiceField(label="Colour on the rota", choices=Colour.choices)
+
+
+class SkillForm(RotaForm, forms.Form):
+    name = forms.CharField(label="Skill", max_length=60)
+
+
+class CoverNeedForm(RotaForm, forms.Form):
+    shift_type = forms.ModelChoiceField(label="Shift", queryset=ShiftType.objects.none())
+    weekday = forms.TypedChoiceField(
+        label="Day of the week",
+        choices=[("", "Choose a day, or give a date")] + list(Weekday.choices),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    day = forms.DateField(label="Or one date", required=False, widget=DateInput)
+    minimum = forms.IntegerField(label="Minimum people", min_value=0)
+    preferred = forms.IntegerField(label="Preferred people", min_value=0)
+    required_skills = forms.ModelMultipleChoiceField(
+        label="Skills someone on the shift must have",
+        queryset=Skill.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, team: Team, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["shift_type"].queryset = ShiftType.objects.for_team(team)
+        self.fields["required_skills"].queryset = Skill.objects.for_team(team)
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.name
+
+
+def _members(team: Team):
+    return User.objects.filter(pk__in=[u.pk for u in current_members(team=team)]).order_by("name")
+
+
+class ContractForm(RotaForm, forms.Form):
+    user = MemberChoiceField(label="Member", queryset=User.objects.none())
+    hours_per_week = forms.DecimalField(
+        label="Hours a week", min_value=0, max_value=80, decimal_places=1
+    )
+    min_shifts_per_week = forms.IntegerField(label="Fewest shifts a week", min_value=0, initial=0)
+    max_shifts_per_week = forms.IntegerField(label="Most shifts a week", min_value=0, initial=5)
+    max_consecutive_days = forms.IntegerField(label="Most days in a row", min_value=1, initial=5)
+    max_weekends_per_4_weeks = forms.IntegerField(
+        label="Most weekends in 4 weeks", min_value=0, max_value=4, initial=2
+    )
+    nights_allowed = forms.BooleanField(label="Works nights", required=False, initial=True)
+    opted_out_of_48h = forms.BooleanField(
+        label="Has opted out of the 48-hour average in writing", required=False
+    )
+
+    def __init__(self, *args, team: Team, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = _members(team)
+
+
+class TeamRulesForm(RotaForm, forms.Form):
+    min_rest_hours = forms.IntegerField(label="Minimum rest between shifts (hours)", min_value=0)
+    max_average_weekly_hours = forms.IntegerField(
+        label="Most hours in an average week", min_value=1, max_value=168
+    )
+    reference_weeks = forms.IntegerField(label="Weeks the average is taken over", min_value=1)
+    weekly_rest_hours = forms.IntegerField(
+        label="Uninterrupted rest in each 7 days (hours)", min_value=0
+    )
+    swaps_need_confirmation = forms.BooleanField(
+        label="Swaps need confirming by the planner", required=False
+    )
+
+
+class PeriodForm(RotaForm, forms.Form):
+    start = forms.DateField(label="First day", widget=DateInput)
+    days = forms.IntegerField(label="Number of days", min_value=1, max_value=56, initial=28)
+
+
+class CellForm(forms.Form):
+    user = forms.IntegerField()
+    date = forms.DateField()
+    shift_type = forms.IntegerField(required=False)
+
+
+class MemberSkillsForm(RotaForm, forms.Form):
+    user = MemberChoiceField(label="Member", queryset=User.objects.none())
+    skills = forms.ModelMultipleChoiceField(
+        label="Skills they have",
+        queryset=Skill.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, team: Team, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = _members(team)
+        self.fields["skills"].queryset = Skill.objects.for_team(team)
+
+
+class AvailabilityForm(RotaForm, forms.Form):
+    day = forms.DateField(label="Date", widget=DateInput)
+    available = forms.TypedChoiceField(
+        label="On that day I am",
+        choices=[("0", "Not available to work"), ("1", "Available to work")],
+        coerce=lambda v: v == "1",
+    )
+    note = forms.CharField(label="Note (optional)", max_length=200, required=False)
+
+
+class LeaveForm(RotaForm, forms.Form):
+    start_date = forms.DateField(label="First day of leave", widget=DateInput)
+    end_date = forms.DateField(label="Last day of leave", widget=DateInput)
+
+
+class ShiftRequestForm(RotaForm, forms.Form):
+    day = forms.DateField(label="Date", widget=DateInput)
+    on = forms.TypedChoiceField(
+        label="I would like to",
+        choices=[("1", "Work this shift"), ("0", "Not work")],
+        coerce=lambda v: v == "1",
+    )
+    shift_type = forms.ModelChoiceField(
+        label="Shift", queryset=ShiftType.objects.none(), required=False, empty_label="Any shift"
+    )
+    priority = forms.TypedChoiceField(
+        label="How much it matters", choices=Priority.choices, coerce=int, initial=Priority.MEDIUM
+    )
+
+    def __init__(self, *args, team: Team, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["shift_type"].queryset = ShiftType.objects.for_team(team)
+
+
+class PlanForm(RotaForm, forms.Form):
+    time_limit = forms.IntegerField(
+        label="Seconds to search", min_value=1, max_value=600, initial=20
+    )
+    allow_changes_to_published = forms.BooleanField(
+        label="Allow changes to shifts that were already published", required=False
+    )

@@ -1,0 +1,476 @@
+"""The rota: shift types, cover, contracts and rules, wishes, periods, assignments and plans."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from teams.models import Team, TeamScopedQuerySet
+
+NIGHT_STARTS = time(20, 0)
+
+
+class Colour(models.TextChoices):
+    """Fixed palette: colours reach the page as CSS classes, never inline styles (CSP)."""
+
+    BLUE = "blue", "Blue"
+    GREEN = "green", "Green"
+    PURPLE = "purple", "Purple"
+    ORANGE = "orange", "Orange"
+    PINK = "pink", "Pink"
+    GREY = "grey", "Grey"
+
+
+class ShiftType(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="shift_types")
+    name = models.CharField(max_length=40)
+    start = models.TimeField()
+    end = models.TimeField(
+        help_text="An end at or before the start means the shift ends the next day."
+    )
+    colour = models.CharField(max_length=10, choices=Colour.choices, default=Colour.BLUE)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "team", name="shift_type_name_unique_per_team"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.end <= self.start
+
+    @property
+    def is_night(self) -> bool:
+        return self.crosses_midnight or self.start >= NIGHT_STARTS
+
+    @property
+    def nominal_minutes(self) -> int:
+        """Return the length on a day without a clock change."""
+        start = self.start.hour * 60 + self.start.minute
+        end = self.end.hour * 60 + self.end.minute
+        return end - start if end > start else end + 24 * 60 - start
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class Skill(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="skills")
+    name = models.CharField(max_length=60)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "team", name="skill_name_unique_per_team"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberSkill(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rota_skills"
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="holders")
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "skill"], name="member_skill_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.skill}"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class CoverNeed(models.Model):
+    """How many people a shift needs on a weekday, or on one date (which then wins)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="cover_needs")
+    shift_type = models.ForeignKey(ShiftType, on_delete=models.CASCADE, related_name="cover_needs")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, null=True, blank=True)
+    date = models.DateField(null=True, blank=True)
+    minimum = models.PositiveSmallIntegerField()
+    preferred = models.PositiveSmallIntegerField()
+    required_skills = models.ManyToManyField(Skill, blank=True, related_name="cover_needs")
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "weekday", "shift_type__start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weekday__isnull=True, date__isnull=False)
+                | models.Q(weekday__isnull=False, date__isnull=True),
+                name="cover_need_weekday_xor_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(preferred__gte=models.F("minimum")),
+                name="cover_need_preferred_at_least_minimum",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        when = self.date.isoformat() if self.date else Weekday(self.weekday).label
+        return f"{self.shift_type} on {when}: {self.minimum}–{self.preferred}"
+
+
+class Contract(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="contracts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rota_contracts"
+    )
+    hours_per_week = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("37.5"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("80"))],
+    )
+    min_shifts_per_week = models.PositiveSmallIntegerField(default=0)
+    max_shifts_per_week = models.PositiveSmallIntegerField(default=5)
+    max_consecutive_days = models.PositiveSmallIntegerField(default=5)
+    nights_allowed = models.BooleanField(default=True)
+    max_weekends_per_4_weeks = models.PositiveSmallIntegerField(default=2)
+    opted_out_of_48h = models.BooleanField(
+        "Opted out of the 48-hour average",
+        default=False,
+        help_text="Only with the person's written agreement (Working Time Regulations, reg 5).",
+    )
+    leave_days_per_year = models.DecimalField(max_digits=4, decimal_places=1, default=Decimal("28"))
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="contract_one_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.hours_per_week} h/week"
+
+
+class TeamRules(models.Model):
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="rota_rules")
+    min_rest_hours = models.PositiveSmallIntegerField(default=11)
+    max_average_weekly_hours = models.PositiveSmallIntegerField(default=48)
+    reference_weeks = models.PositiveSmallIntegerField(default=17)
+    weekly_rest_hours = models.PositiveSmallIntegerField(default=24)
+    swaps_need_confirmation = models.BooleanField(default=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "team rules"
+
+    def __str__(self) -> str:
+        return f"Rules of {self.team}"
+
+
+class Availability(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rota_availability"
+    )
+    date = models.DateField()
+    available = models.BooleanField(default=False)
+    note = models.CharField(max_length=200, blank=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name_plural = "availability"
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user", "date"], name="availability_one_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {'available' if self.available else 'unavailable'} {self.date}"
+
+
+class LeaveStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class LeaveRequest(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rota_leave"
+    )
+    start_date = models.DateField()
+    end_date = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=LeaveStatus.choices, default=LeaveStatus.REQUESTED
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="leave_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} leave {self.start_date}–{self.end_date}"
+
+    @property
+    def days(self) -> int:
+        """Return the weekdays taken (Monday to Friday)."""
+        count, day = 0, self.start_date
+        while day <= self.end_date:
+            count += day.weekday() < 5
+            day += timedelta(days=1)
+        return count
+
+    def covers(self, day: date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, "Low"
+    MEDIUM = 2, "Medium"
+    HIGH = 3, "High"
+
+
+class ShiftRequest(models.Model):
+    """A wish to work (``on``) or not work a shift on a date; no shift type means any shift."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rota_requests"
+    )
+    date = models.DateField()
+    shift_type = models.ForeignKey(ShiftType, on_delete=models.CASCADE, null=True, blank=True)
+    on = models.BooleanField()
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.MEDIUM)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {'on' if self.on else 'off'} {self.date}"
+
+
+class PeriodStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class RotaPeriod(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="rota_periods")
+    start = models.DateField()
+    days = models.PositiveSmallIntegerField(
+        default=28, validators=[MinValueValidator(1), MaxValueValidator(56)]
+    )
+    status = models.CharField(
+        max_length=10, choices=PeriodStatus.choices, default=PeriodStatus.DRAFT
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "start"], name="rota_period_start_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rota from {self.start:%-d %b %Y}"
+
+    @property
+    def end(self) -> date:
+        """Return the last day of the period (inclusive)."""
+        return self.start + timedelta(days=self.days - 1)
+
+    @property
+    def dates(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range(self.days)]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PeriodStatus.PUBLISHED
+
+
+class Source(models.TextChoices):
+    MANUAL = "manual", "Entered by hand"
+    PLANNER = "planner", "Planner"
+    SWAP = "swap", "Swap"
+    CLAIM = "claim", "Claimed open shift"
+
+
+class Assignment(models.Model):
+    """One person on one shift on one day; at most one shift a day per person."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(RotaPeriod, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rota_assignments"
+    )
+    date = models.DateField()
+    shift_type = models.ForeignKey(ShiftType, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
+    published = models.BooleanField(
+        default=False, help_text="Part of a published rota: the planner keeps it unless allowed."
+    )
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "shift_type__start"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user", "date"], name="assignment_one_a_day"),
+        ]
+        indexes = [models.Index(fields=["team", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.shift_type} {self.date}"
+
+
+class PlanStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Running"
+    FINISHED = "finished", "Finished"
+    STOPPED = "stopped", "Stopped"
+    INFEASIBLE = "infeasible", "Rules conflict"
+    FAILED = "failed", "Failed"
+
+
+class PlanRun(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(RotaPeriod, on_delete=models.CASCADE, related_name="plan_runs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.QUEUED)
+    allow_changes_to_published = models.BooleanField(default=False)
+    time_limit = models.PositiveSmallIntegerField(default=20)
+    best_penalty = models.IntegerField(null=True, blank=True)
+    gaps = models.IntegerField(null=True, blank=True)
+    stop_requested = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    explanation = models.TextField(blank=True)
+    issues = models.JSONField(default=list, blank=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Plan for {self.period} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (PlanStatus.QUEUED, PlanStatus.RUNNING)
+
+
+class SwapStatus(models.TextChoices):
+    OFFERED = "offered", "Offered"
+    ACCEPTED = "accepted", "Waiting for the planner"
+    CONFIRMED = "confirmed", "Done"
+    DECLINED = "declined", "Declined by the planner"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Swap(models.Model):
+    """An offer of one's shift to a colleague; the ``status`` row is locked when it moves."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="swaps")
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    offered_at = models.DateTimeField(default=timezone.now)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", null=True
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=SwapStatus.choices, default=SwapStatus.OFFERED)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-offered_at"]
+
+    def __str__(self) -> str:
+        return f"Swap of {self.assignment} ({self.status})"
+
+
+class CalendarFeed(models.Model):
+    """A private calendar link; only a hash of its token is stored, and it can be revoked."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rota_feeds"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="calendar_feed_one_live_per_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

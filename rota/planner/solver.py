@@ -1,0 +1,405 @@
+"""Solve a Problem with CP-SAT: one full solve, then large-neighbourhood search.
+
+The full solve finds a first roster and, on small problems, proves it optimal. On larger
+ones CP-SAT with two workers stalls well above the optimum, so the remaining time goes to
+a loop that frees a slice of the roster (some people, some days, or the people who could
+fill a gap in cover), fixes the rest to the incumbent and re-solves the slice with the
+incumbent as hint. Neighbourhood sizes adapt: a slice solved to optimality grows, one that
+times out shrinks.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .columns import ColumnGeneration
+from .diagnose import explain_infeasibility
+from .evaluate import evaluate
+from .model import RosterModel
+from .problem import Assignment, Problem, Solution
+
+Progress = Callable[[int, float], None]
+
+_DEBUG = bool(os.environ.get("PLANNER_DEBUG"))
+_MARGIN = 0.3
+_CG_SHARE = 0.35
+_DIVE_SHARE = 0.55  # seconds kept back for building the answer
+
+
+@dataclass
+class _Incumbent:
+    values: dict[tuple[int, int], int]  # (person, day) -> shift index; absent = off
+    objective: int
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, report: Callable[[float], None] | None) -> None:
+        super().__init__()
+        self._report = report
+
+    def on_solution_callback(self) -> None:
+        if self._report is not None:
+            self._report(self.objective_value)
+
+
+def _run(
+    model: cp_model.CpModel,
+    *,
+    limit: float,
+    workers: int,
+    seed: int,
+    stop: threading.Event | None,
+    report: Callable[[float], None] | None = None,
+    extra: dict | None = None,
+) -> tuple[cp_model.CpSolver, int]:
+    solver = cp_model.CpSolver()
+    prm = solver.parameters
+    prm.max_time_in_seconds = max(0.05, limit)
+    prm.num_workers = workers
+    prm.random_seed = seed
+    for key, value in (extra or {}).items():
+        setattr(prm, key, value)
+    done = threading.Event()
+    watcher = None
+    if stop is not None:
+
+        def watch() -> None:
+            while not done.is_set():
+                if stop.wait(0.05):
+                    solver.stop_search()
+                    return
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+    status = solver.solve(model, _Callback(report) if report else None)
+    done.set()
+    if watcher is not None:
+        watcher.join()
+    return solver, status
+
+
+def _extract(rm: RosterModel, solver: cp_model.CpSolver) -> dict[tuple[int, int], int]:
+    return {(p, d): s for (p, d, s), v in rm.x.items() if solver.boolean_value(v)}
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float,
+    workers: int = 2,
+    on_progress: Progress | None = None,
+    stop: threading.Event | None = None,
+    seed: int = 0,
+) -> Solution:
+    """Return the best roster found within ``time_limit`` wall-clock seconds.
+
+    ``on_progress(objective, elapsed)`` is called on every improvement; setting ``stop``
+    ends the search early and returns the best roster so far.
+    """
+    start = time.monotonic()
+    deadline = start + time_limit - _MARGIN
+
+    def remaining() -> float:
+        return deadline - time.monotonic()
+
+    def stopped() -> bool:
+        return stop is not None and stop.is_set()
+
+    reason = explain_infeasibility(problem, quick=True)
+    if reason:
+        return Solution(status="infeasible", explanation=reason, seconds=time.monotonic() - start)
+
+    rm = RosterModel(problem)
+    best: _Incumbent | None = None
+    bound: int | None = None
+
+    def offer(values: dict[tuple[int, int], int]) -> None:
+        nonlocal best
+        obj = _objective(problem, rm, values)
+        if obj is not None and (best is None or obj < best.objective):
+            best = _Incumbent(values, obj)
+            if on_progress is not None:
+                on_progress(obj, time.monotonic() - start)
+
+    cg = ColumnGeneration(problem, rm)
+    cg.run(deadline=start + _CG_SHARE * time_limit, workers=workers, stop=stop)
+    if cg.infeasible:
+        return Solution(
+            status="infeasible",
+            explanation=explain_infeasibility(problem)
+            or "Some person's rules cannot all hold together.",
+            seconds=time.monotonic() - start,
+        )
+    if cg.lower_bound is not None:
+        bound = math.ceil(cg.lower_bound - 1e-6)
+    def finish(fixed: dict, suggested: dict, seconds: float) -> dict | None:
+        """Choose schedules for the people the dive left open, others staying fixed."""
+        limit = 1.0 if stopped() else max(0.5, min(max(seconds, 0.15 * time_limit), remaining()))
+        guess = {(p, d): s for p, sched in {**suggested, **fixed}.items() for d, s in sched}
+        picked = cg.integer_master(
+            limit=limit / 2, workers=workers, hint=guess, stop=None, run=_run, fixed=fixed
+        )
+        if picked is not None:
+            guess = picked[0]
+        sub = rm.model.clone()
+        for (p, d, s), v in rm.x.items():
+            if p in fixed:
+                dom = sub.proto.variables[v.index].domain
+                dom[0] = dom[1] = int((d, s) in fixed[p])
+            else:
+                sub.add_hint(v, guess.get((p, d)) == s)
+        # No stop event here: a caller who stops early still gets a roster.
+        solver, status = _run(sub, limit=limit / 2, workers=workers, seed=seed, stop=None)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _extract(rm, solver)
+        return guess
+
+    cg.started = start
+    values = cg.dive(
+        deadline=start + _DIVE_SHARE * time_limit, workers=workers, stop=stop, finish=finish
+    )
+    if values:
+        offer(values)
+    if best is None and remaining() > 0.5 and not stopped():
+        # Fall back to the compact model if column generation ran out of time.
+        solver, status = _run(rm.model, limit=remaining(), workers=workers, seed=seed, stop=stop)
+        if status == cp_model.INFEASIBLE:
+            return Solution(
+                status="infeasible",
+                explanation=explain_infeasibility(problem)
+                or "The rules cannot all be met, but no single person's rules conflict.",
+                seconds=time.monotonic() - start,
+            )
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            offer(_extract(rm, solver))
+    if best is None:
+        return Solution(
+            status="unknown",
+            explanation="No roster found in the time allowed.",
+            seconds=time.monotonic() - start,
+        )
+    if _DEBUG:
+        print(
+            f"after dive {best.objective} bound={bound} t={time.monotonic() - start:.1f}",
+            file=sys.stderr,
+        )
+
+    best = _lns(problem, rm, best, bound, remaining, stop, workers, seed, on_progress, start)
+    status_name = "optimal" if bound is not None and best.objective <= bound else "feasible"
+    return _finish(problem, rm, best, status_name, bound, start)
+
+
+def _objective(problem: Problem, rm: RosterModel, values: dict[tuple[int, int], int]) -> int | None:
+    rows = [Assignment(problem.staff[p].id, d, rm.shift_ids[s]) for (p, d), s in values.items()]
+    ev = evaluate(problem, rows)
+    return None if ev.violations else ev.objective
+
+
+def _finish(
+    problem: Problem,
+    rm: RosterModel,
+    best: _Incumbent,
+    status: str,
+    bound: int | None,
+    start: float,
+) -> Solution:
+    staff = problem.staff
+    assignment = {(staff[p].id, d): rm.shift_ids[s] for (p, d), s in best.values.items()}
+    ev = evaluate(problem, [Assignment(p, d, s) for (p, d), s in assignment.items()])
+    return Solution(
+        status=status,
+        assignment=assignment,
+        objective=ev.objective,
+        bound=bound,
+        breakdown=ev.breakdown,
+        unmet_requests=ev.unmet_requests,
+        uncovered=ev.uncovered,
+        explanation="; ".join(ev.violations),
+        seconds=time.monotonic() - start,
+    )
+
+
+class _Sizer:
+    """Adaptive neighbourhood size in [lo, hi], grown on easy slices, shrunk on hard ones."""
+
+    def __init__(self, lo: float, hi: float, start: float) -> None:
+        self.lo, self.hi, self.value = lo, hi, start
+
+    def get(self) -> int:
+        return max(int(self.lo), min(int(self.hi), round(self.value)))
+
+    def update(self, solved_fully: bool) -> None:
+        if solved_fully:
+            self.value = min(self.hi, self.value * 1.1)
+        else:
+            self.value = max(self.lo, self.value * 0.93)
+
+
+class _Search:
+    """Shared state of the LNS threads; each thread runs single-worker CP-SAT solves.
+
+    CP-SAT releases the GIL while solving, so ``workers`` threads keep ``workers`` cores
+    busy on different neighbourhoods instead of one portfolio on one neighbourhood.
+    """
+
+    def __init__(
+        self,
+        problem: Problem,
+        rm: RosterModel,
+        best: _Incumbent,
+        bound: int | None,
+        remaining: Callable[[], float],
+        stop: threading.Event | None,
+        on_progress: Progress | None,
+        start: float,
+    ) -> None:
+        self.problem, self.rm, self.best, self.bound = problem, rm, best, bound
+        self.remaining, self.stop, self.on_progress, self.start = (
+            remaining,
+            stop,
+            on_progress,
+            start,
+        )
+        self.lock = threading.Lock()
+        self.version = 0
+        horizon = problem.horizon
+        self.people = rm.people
+        n = len(self.people)
+        self.by_cell: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for (p, d, s), v in rm.x.items():
+            self.by_cell.setdefault((p, d), []).append((s, v.index))
+        self.can_work = {
+            s: [p for p in self.people if any((p, d, s) in rm.x for d in range(horizon))]
+            for s in range(len(rm.shift_ids))
+        }
+        self.sizers = {
+            "staff": _Sizer(2, n, max(2.0, min(6.0, n / 5))),
+            "days": _Sizer(2, horizon, min(horizon, 7.0)),
+            "block": _Sizer(2, n, max(3.0, n / 3)),
+            "cover": _Sizer(2, n, max(3.0, n / 4)),
+        }
+        self.sub_limit = 1.0
+
+    def done(self) -> bool:
+        if self.stop is not None and self.stop.is_set():
+            return True
+        if self.bound is not None and self.best.objective <= self.bound:
+            return True
+        return self.remaining() <= 0.2
+
+    def neighbourhood(self, kind: str, rng: random.Random, best: _Incumbent) -> set:
+        horizon, people = self.problem.horizon, self.people
+        n = len(people)
+        size = self.sizers[kind].get()
+        if kind == "staff":
+            chosen = rng.sample(people, min(n, size))
+            return {(p, d) for p in chosen for d in range(horizon)}
+        if kind == "days":
+            a = rng.randrange(0, max(1, horizon - size + 1))
+            return {(p, d) for p in people for d in range(a, a + size)}
+        if kind == "block":
+            length = rng.randint(min(7, horizon), min(14, horizon))
+            a = rng.randrange(0, max(1, horizon - length + 1))
+            chosen = rng.sample(people, min(n, size))
+            return {(p, d) for p in chosen for d in range(a, a + length)}
+        gaps = _cover_gaps(self.problem, self.rm, best)
+        if not gaps:
+            return self.neighbourhood("staff", rng, best)
+        day, s = rng.choice(gaps)
+        pool = self.can_work[s] or people
+        chosen = set(rng.sample(pool, min(len(pool), size)))
+        chosen.update(rng.sample(people, min(n, max(1, size // 4))))
+        half = rng.randint(3, 7)
+        lo, hi = max(0, day - half), min(horizon, day + half + 1)
+        return {(p, d) for p in chosen for d in range(lo, hi)}
+
+    def run(self, seed: int) -> None:
+        rng = random.Random(seed)
+        kinds = list(self.sizers)
+        rm = self.rm
+        while not self.done():
+            with self.lock:
+                best, version = self.best, self.version
+                kind = rng.choice(kinds)
+                free = self.neighbourhood(kind, rng, best)
+            sub = rm.model.clone()
+            proto = sub.proto
+            for cell, entries in self.by_cell.items():
+                if cell in free:
+                    continue
+                chosen = best.values.get(cell)
+                for s, idx in entries:
+                    dom = proto.variables[idx].domain
+                    dom[0] = dom[1] = 1 if s == chosen else 0
+            for (p, d, s), v in rm.x.items():
+                if (p, d) in free:
+                    sub.add_hint(v, best.values.get((p, d)) == s)
+            limit = min(self.sub_limit, self.remaining())
+            if limit <= 0.05:
+                break
+            solver, status = _run(
+                sub, limit=limit, workers=1, seed=rng.randrange(1 << 30), stop=self.stop
+            )
+            with self.lock:
+                self.sizers[kind].update(status == cp_model.OPTIMAL)
+                if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    continue
+                obj = round(solver.objective_value)
+                improved = obj < self.best.objective
+                if improved or (obj == self.best.objective and version == self.version):
+                    self.best = _Incumbent(_extract(rm, solver), obj)
+                    self.version += 1
+                    if improved and self.on_progress is not None:
+                        self.on_progress(obj, time.monotonic() - self.start)
+                if _DEBUG:
+                    print(
+                        f"  {time.monotonic() - self.start:5.1f} {kind:6} "
+                        f"size={self.sizers[kind].get():3} {solver.status_name(status):8} "
+                        f"{obj} best={self.best.objective} wall={solver.wall_time:.2f}",
+                        file=sys.stderr,
+                    )
+
+
+def _lns(
+    problem: Problem,
+    rm: RosterModel,
+    best: _Incumbent,
+    bound: int | None,
+    remaining: Callable[[], float],
+    stop: threading.Event | None,
+    workers: int,
+    seed: int,
+    on_progress: Progress | None,
+    start: float,
+) -> _Incumbent:
+    search = _Search(problem, rm, best, bound, remaining, stop, on_progress, start)
+    threads = [
+        threading.Thread(target=search.run, args=(seed * 1000 + i,), daemon=True)
+        for i in range(max(1, workers))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return search.best
+
+
+def _cover_gaps(problem: Problem, rm: RosterModel, best: _Incumbent) -> list[tuple[int, int]]:
+    counts: dict[tuple[int, int], int] = {}
+    for (_, d), s in best.values.items():
+        counts[d, s] = counts.get((d, s), 0) + 1
+    gaps = []
+    for c in problem.cover:
+        s = rm.s_index.get(c.shift)
+        if s is not None and counts.get((c.day, s), 0) != c.target:
+            gaps.append((c.day, s))
+    return gaps

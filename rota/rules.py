@@ -1,0 +1,385 @@
+"""Working-time rules as pure functions: shifts in, violations out.
+
+Nothing here touches the database. Shift times are local wall-clock times in Europe/London;
+``shift_interval`` turns them into UTC instants, so every length and gap below is real
+elapsed time, also in the weeks the clocks change. (Python subtracts two datetimes that
+share a tzinfo as wall-clock times, which would be an hour out across a change.)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+NIGHT_STARTS = time(20, 0)
+
+RULE_NAMES = {
+    "daily-rest": "Minimum rest between shifts",
+    "consecutive-days": "Maximum days in a row",
+    "average-hours": "48-hour average week",
+    "weekly-rest": "Weekly rest",
+    "nights": "Nights not in contract",
+    "skills": "Skill missing on a shift",
+}
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One worked shift; ``start`` and ``end`` are aware UTC instants."""
+
+    person_id: int | str
+    person: str
+    day: date
+    name: str
+    start: datetime
+    end: datetime
+    night: bool = False
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
+
+
+@dataclass(frozen=True)
+class Limits:
+    """One person's contract limits; ``None`` means no limit."""
+
+    max_consecutive_days: int | None = None
+    opted_out_48h: bool = False
+    nights_allowed: bool = True
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    min_rest: timedelta = timedelta(hours=11)
+    max_average_weekly_hours: int = 48
+    reference_weeks: int = 17
+    weekly_rest: timedelta = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    person_id: int | str
+    person: str
+    day: date
+    message: str = field(compare=False)
+
+    @property
+    def rule_name(self) -> str:
+        return RULE_NAMES[self.rule]
+
+
+def shift_interval(
+    day: date, start: time, end: time, tz: ZoneInfo = LONDON
+) -> tuple[datetime, datetime]:
+    """Return the UTC start and end of a shift starting on ``day`` at local time ``start``.
+
+    An ``end`` at or before ``start`` falls on the next day. A local time the clocks skip is
+    read with the offset in force before the change (``fold=0``), as a wall clock would be.
+    """
+    end_day = day + timedelta(days=1) if end <= start else day
+    begins = datetime.combine(day, start, tzinfo=tz).astimezone(UTC)
+    ends = datetime.combine(end_day, end, tzinfo=tz).astimezone(UTC)
+    return begins, ends
+
+
+def make_shift(
+    *, person_id: int | str, person: str, day: date, name: str, start: time, end: time
+) -> Shift:
+    begins, ends = shift_interval(day, start, end)
+    return Shift(
+        person_id=person_id,
+        person=person,
+        day=day,
+        name=name,
+        start=begins,
+        end=ends,
+        night=end <= start or start >= NIGHT_STARTS,
+    )
+
+
+def _by_person(shifts: Iterable[Shift]) -> dict[int | str, list[Shift]]:
+    people: dict[int | str, list[Shift]] = defaultdict(list)
+    for shift in shifts:
+        people[shift.person_id].append(shift)
+    for own in people.values():
+        own.sort(key=lambda s: s.start)
+    return people
+
+
+def _hm(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h" if not minutes else f"{hours} h {minutes} min"
+
+
+def _day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def check_daily_rest(shifts: Iterable[Shift], *, min_rest: timedelta) -> list[Violation]:
+    """Flag each pair of shifts with less than ``min_rest`` between them (reg 10)."""
+    found = []
+    for own in _by_person(shifts).values():
+        for before, after in zip(own, own[1:], strict=False):
+            gap = after.start - before.end
+            if gap >= min_rest:
+                continue
+            if gap < timedelta(0):
+                text = (
+                    f"{after.person}'s {before.name} on {_day(before.day)} overlaps the "
+                    f"{after.name} on {_day(after.day)}."
+                )
+            else:
+                text = (
+                    f"{after.person} has only {_hm(gap)} rest between {before.name} on "
+                    f"{_day(before.day)} and {after.name} on {_day(after.day)}; "
+                    f"the minimum is {_hm(min_rest)}."
+                )
+            found.append(Violation("daily-rest", after.person_id, after.person, after.day, text))
+    return found
+
+
+def check_consecutive_days(
+    shifts: Iterable[Shift], *, limits: dict[int | str, Limits]
+) -> list[Violation]:
+    """Flag the first day of each run of working days that goes past the person's limit."""
+    found = []
+    for person_id, own in _by_person(shifts).items():
+        limit = limits.get(person_id, Limits()).max_consecutive_days
+        if limit is None:
+            continue
+        days = sorted({s.day for s in own})
+        run = 0
+        for i, day in enumerate(days):
+            run = run + 1 if i and days[i - 1] == day - timedelta(days=1) else 1
+            if run == limit + 1:
+                name = own[0].person
+                found.append(
+                    Violation(
+                        "consecutive-days",
+                        person_id,
+                        name,
+                        day,
+                        f"{name} works {_day(day)} as day {run} in a row; "
+                        f"the contract allows at most {limit}.",
+                    )
+                )
+    return found
+
+
+def check_nights(shifts: Iterable[Shift], *, limits: dict[int | str, Limits]) -> list[Violation]:
+    return [
+        Violation(
+            "nights",
+            s.person_id,
+            s.person,
+            s.day,
+            f"{s.person} is on a {s.name} night shift on {_day(s.day)} but does not work nights.",
+        )
+        for s in shifts
+        if s.night and not limits.get(s.person_id, Limits()).nights_allowed
+    ]
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
+
+
+def check_weekly_rest(
+    shifts: Iterable[Shift], *, weekly_rest: timedelta, first: date, last: date
+) -> list[Violation]:
+    """Flag each 7-day block from ``first`` (up to ``last``) without ``weekly_rest`` off (reg 11).
+
+    Blocks are counted from the first day of the rota; a block that runs past ``last`` is
+    still checked, as the shifts after the rota are not known yet and count as rest.
+    """
+    found = []
+    for own in _by_person(shifts).values():
+        block = first
+        while block <= last:
+            begins, ends = _local_midnight(block), _local_midnight(block + timedelta(days=7))
+            longest, cursor = timedelta(0), begins
+            for s in own:
+                if s.end <= begins or s.start >= ends:
+                    continue
+                longest = max(longest, s.start - cursor)
+                cursor = max(cursor, s.end)
+            longest = max(longest, ends - cursor)
+            if longest < weekly_rest:
+                name = own[0].person
+                found.append(
+                    Violation(
+                        "weekly-rest",
+                        own[0].person_id,
+                        name,
+                        block,
+                        f"{name} has no {_hm(weekly_rest)} break in the 7 days from "
+                        f"{_day(block)}; the longest is {_hm(longest)}.",
+                    )
+                )
+            block += timedelta(days=7)
+    return found
+
+
+def check_average_hours(
+    shifts: Iterable[Shift],
+    *,
+    limits: dict[int | str, Limits],
+    max_hours: int,
+    reference_weeks: int,
+    last: date,
+) -> list[Violation]:
+    """Flag anyone not opted out whose average week exceeds ``max_hours`` (reg 4).
+
+    The average is over the ``reference_weeks`` ending on ``last``, or over the weeks since
+    the person's first shift in that span if fewer (someone new is not averaged over weeks
+    they were not here).
+    """
+    ends = _local_midnight(last + timedelta(days=1))
+    begins = _local_midnight(last + timedelta(days=1) - timedelta(weeks=reference_weeks))
+    found = []
+    for person_id, own in _by_person(shifts).items():
+        if limits.get(person_id, Limits()).opted_out_48h:
+            continue
+        inside = [s for s in own if s.end > begins and s.start < ends]
+        if not inside:
+            continue
+        seconds = sum((min(s.end, ends) - max(s.start, begins)).total_seconds() for s in inside)
+        first_day = inside[0].day
+        weeks = min(reference_weeks, max(1, -(-((last - first_day).days + 1) // 7)))
+        average = seconds / 3600 / weeks
+        if average > max_hours:
+            name = own[0].person
+            found.append(
+                Violation(
+                    "average-hours",
+                    person_id,
+                    name,
+                    last,
+                    f"{name} averages {average:.1f} hours a week over {weeks} weeks to "
+                    f"{_day(last)}; the limit is {max_hours} unless they opt out in writing.",
+                )
+            )
+    return found
+
+
+def check_all(
+    shifts: Iterable[Shift],
+    *,
+    rules: RuleSet,
+    limits: dict[int | str, Limits],
+    first: date,
+    last: date,
+) -> list[Violation]:
+    """Check every rule; ``shifts`` may include earlier ones, violations are from ``first`` on."""
+    shifts = list(shifts)
+    in_period = [s for s in shifts if first <= s.day <= last]
+    found = [
+        *check_daily_rest(shifts, min_rest=rules.min_rest),
+        *check_consecutive_days(shifts, limits=limits),
+        *check_nights(in_period, limits=limits),
+        *check_weekly_rest(in_period, weekly_rest=rules.weekly_rest, first=first, last=last),
+        *check_average_hours(
+            shifts,
+            limits=limits,
+            max_hours=rules.max_average_weekly_hours,
+            reference_weeks=rules.reference_weeks,
+            last=last,
+        ),
+    ]
+    found = [v for v in found if first <= v.day <= last]
+    return sorted(found, key=lambda v: (v.day, v.person, v.rule))
+
+
+def rest_forbids(
+    first_start: time, first_end: time, next_start: time, *, min_rest: timedelta
+) -> bool:
+    """Tell whether a shift ``first_start``–``first_end`` may not be followed next day by one
+    starting at ``next_start`` (nominal times, the planner's forbidden sequences)."""
+    end = first_end.hour * 60 + first_end.minute
+    if first_end <= first_start:
+        end += 24 * 60
+    begin = 24 * 60 + next_start.hour * 60 + next_start.minute
+    return begin - end < min_rest.total_seconds() / 60
+
+
+def shifts_overlap_minutes(a: tuple[time, time], b: tuple[time, time]) -> int:
+    """Return how many minutes two daily shift definitions overlap, on the same or next day."""
+
+    def span(start: time, end: time, offset: int) -> tuple[int, int]:
+        s = start.hour * 60 + start.minute + offset
+        e = end.hour * 60 + end.minute + offset
+        return s, e + 24 * 60 if end <= start else e
+
+    a0, a1 = span(*a, 0)
+    best = 0
+    for offset in (-24 * 60, 0, 24 * 60):
+        b0, b1 = span(*b, offset)
+        best = max(best, min(a1, b1) - max(a0, b0))
+    return best
+
+
+def _easter(year: int) -> date:
+    """Return Easter Sunday (anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ell) // 451
+    month, day = divmod(h + ell - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _monday_on_or_after(day: date) -> date:
+    return day + timedelta(days=-day.weekday() % 7)
+
+
+def _last_monday(year: int, month: int) -> date:
+    last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return last - timedelta(days=last.weekday())
+
+
+def bank_holidays(year: int) -> dict[date, str]:
+    """Return England and Wales bank holidays, with substitute days for weekends.
+
+    Computed from the usual rules; one-off holidays proclaimed for a single year (coronations,
+    jubilees, funerals) are not predictable and are not included.
+    """
+    easter = _easter(year)
+    days = {
+        easter - timedelta(days=2): "Good Friday",
+        easter + timedelta(days=1): "Easter Monday",
+        _monday_on_or_after(date(year, 5, 1)): "Early May bank holiday",
+        _last_monday(year, 5): "Spring bank holiday",
+        _last_monday(year, 8): "Summer bank holiday",
+    }
+    new_year = date(year, 1, 1)
+    days[new_year if new_year.weekday() < 5 else _monday_on_or_after(new_year)] = "New Year's Day"
+    christmas, boxing = date(year, 12, 25), date(year, 12, 26)
+    if christmas.weekday() < 5 and boxing.weekday() < 5:
+        days[christmas], days[boxing] = "Christmas Day", "Boxing Day"
+    elif christmas.weekday() == 4:  # Friday: Boxing Day moves to Monday
+        days[christmas], days[date(year, 12, 28)] = "Christmas Day", "Boxing Day (substitute day)"
+    elif christmas.weekday() == 5:  # Saturday
+        days[date(year, 12, 27)] = "Christmas Day (substitute day)"
+        days[date(year, 12, 28)] = "Boxing Day (substitute day)"
+    else:  # Sunday: Boxing Day is Monday, Christmas moves to Tuesday
+        days[boxing] = "Boxing Day"
+        days[date(year, 12, 27)] = "Christmas Day (substitute day)"
+    return dict(sorted(days.items()))
+
+
+def bank_holidays_between(first: date, last: date) -> dict[date, str]:
+    found: dict[date, str] = {}
+    for year in range(first.year, last.year + 1):
+        found.update({d: n for d, n in bank_holidays(year).items() if first <= d <= last})
+    return found

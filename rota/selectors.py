@@ -1,0 +1,476 @@
+"""Reads for the rota: the grid, cover, violations, fairness, balances and feeds.
+
+The grid's query count does not grow with the team: each kind of row is read once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from rota import rules
+from rota.models import (
+    Assignment,
+    Availability,
+    CalendarFeed,
+    Contract,
+    CoverNeed,
+    LeaveRequest,
+    LeaveStatus,
+    MemberSkill,
+    PlanRun,
+    RotaPeriod,
+    ShiftRequest,
+    ShiftType,
+    Swap,
+    SwapStatus,
+    TeamRules,
+)
+from teams.models import Membership, RoleHolding, Team, User
+
+PLANNER_ROLE = "planner"
+FAIRNESS_DAYS = 365
+
+
+def _today(now: datetime | None) -> date:
+    return timezone.localdate(now or timezone.now())
+
+
+def team_rules(*, team: Team) -> TeamRules:
+    """Return the team's rules, or the defaults (unsaved) if it never changed them."""
+    return TeamRules.objects.for_team(team).first() or TeamRules(team=team)
+
+
+def rule_set(team_rules: TeamRules) -> rules.RuleSet:
+    return rules.RuleSet(
+        min_rest=timedelta(hours=team_rules.min_rest_hours),
+        max_average_weekly_hours=team_rules.max_average_weekly_hours,
+        reference_weeks=team_rules.reference_weeks,
+        weekly_rest=timedelta(hours=team_rules.weekly_rest_hours),
+    )
+
+
+def current_members(*, team: Team) -> list[User]:
+    return list(
+        User.objects.filter(
+            pk__in=Membership.objects.for_team(team).current().values("user")
+        ).order_by("name", "pk")
+    )
+
+
+def is_member(*, team: Team, user: User) -> bool:
+    return Membership.objects.for_team(team).current().filter(user=user).exists()
+
+
+def is_planner(*, team: Team, user: User) -> bool:
+    """Tell whether ``user`` now holds the team's planner role (named "Planner", any case)."""
+    return (
+        RoleHolding.objects.for_team(team)
+        .filter(holder=user, ended_at__isnull=True, role__name__iexact=PLANNER_ROLE)
+        .exists()
+    )
+
+
+def shift_types(*, team: Team) -> list[ShiftType]:
+    return list(ShiftType.objects.for_team(team))
+
+
+def contracts(*, team: Team) -> dict[int, Contract]:
+    return {c.user_id: c for c in Contract.objects.for_team(team)}
+
+
+def limits_for(contracts_by_user: dict[int, Contract]) -> dict[int | str, rules.Limits]:
+    return {
+        user_id: rules.Limits(
+            max_consecutive_days=c.max_consecutive_days,
+            opted_out_48h=c.opted_out_of_48h,
+            nights_allowed=c.nights_allowed,
+        )
+        for user_id, c in contracts_by_user.items()
+    }
+
+
+def to_shift(assignment: Assignment, names: dict[int, str]) -> rules.Shift:
+    st = assignment.shift_type
+    return rules.make_shift(
+        person_id=assignment.user_id,
+        person=names.get(assignment.user_id, "Someone"),
+        day=assignment.date,
+        name=st.name,
+        start=st.start,
+        end=st.end,
+    )
+
+
+@dataclass
+class RuleContext:
+    """Everything the rule checks need for one span of days, read in a fixed number of queries."""
+
+    first: date
+    last: date
+    rule_set: rules.RuleSet
+    limits: dict[int | str, rules.Limits]
+    names: dict[int, str]
+    assignments: list[Assignment]
+
+    def shifts(
+        self, *, remove: set[tuple[int, date]] = frozenset(), add: list[Assignment] = ()
+    ) -> list[rules.Shift]:
+        kept = [a for a in self.assignments if (a.user_id, a.date) not in remove]
+        return [to_shift(a, self.names) for a in [*kept, *add]]
+
+    def violations(self, **changes) -> list[rules.Violation]:
+        return rules.check_all(
+            self.shifts(**changes),
+            rules=self.rule_set,
+            limits=self.limits,
+            first=self.first,
+            last=self.last,
+        )
+
+
+def rule_context(
+    *, team: Team, first: date, last: date, members: list[User] | None = None
+) -> RuleContext:
+    tr = team_rules(team=team)
+    members = members if members is not None else current_members(team=team)
+    since = first - timedelta(weeks=tr.reference_weeks)
+    assignments = list(
+        Assignment.objects.for_team(team)
+        .filter(date__gte=since, date__lte=last + timedelta(days=1))
+        .select_related("shift_type")
+        .order_by("date")
+    )
+    return RuleContext(
+        first=first,
+        last=last,
+        rule_set=rule_set(tr),
+        limits=limits_for(contracts(team=team)),
+        names={m.pk: m.name for m in members},
+        assignments=assignments,
+    )
+
+
+def cover_needs_by_day(
+    needs: list[CoverNeed], days: list[date]
+) -> dict[tuple[date, int], CoverNeed]:
+    """Return the need for each (day, shift type): a need for a date beats one for a weekday."""
+    by_weekday = {(n.weekday, n.shift_type_id): n for n in needs if n.weekday is not None}
+    by_date = {(n.date, n.shift_type_id): n for n in needs if n.date is not None}
+    found = {}
+    shift_ids = {n.shift_type_id for n in needs}
+    for day in days:
+        for st in shift_ids:
+            need = by_date.get((day, st)) or by_weekday.get((day.weekday(), st))
+            if need is not None:
+                found[(day, st)] = need
+    return found
+
+
+@dataclass
+class CoverCell:
+    day: date
+    count: int
+    minimum: int = 0
+    preferred: int = 0
+    missing_skills: list[str] = field(default_factory=list)
+
+    @property
+    def gap(self) -> int:
+        return max(0, self.minimum - self.count)
+
+    @property
+    def state(self) -> str:
+        if self.gap or self.missing_skills:
+            return "gap"
+        if self.count < self.preferred:
+            return "short"
+        return "ok"
+
+
+@dataclass
+class Cell:
+    day: date
+    assignment: Assignment | None
+    on_leave: bool = False
+    unavailable: bool = False
+    flagged: bool = False
+
+
+@dataclass
+class Row:
+    member: User
+    cells: list[Cell]
+    shifts: int = 0
+    hours: float = 0.0
+
+
+@dataclass
+class Grid:
+    period: RotaPeriod
+    days: list[date]
+    bank_holidays: dict[date, str]
+    shift_types: list[ShiftType]
+    rows: list[Row]
+    cover: list[tuple[ShiftType, list[CoverCell]]]
+    violations: list[rules.Violation]
+    fairness: list[dict]
+
+    @property
+    def gaps(self) -> int:
+        return sum(c.gap for _, cells in self.cover for c in cells)
+
+
+def _cover(
+    *,
+    period: RotaPeriod,
+    types: list[ShiftType],
+    assignments: list[Assignment],
+    needs: list[CoverNeed],
+    skills_by_user: dict[int, set[int]],
+) -> list[tuple[ShiftType, list[CoverCell]]]:
+    days = period.dates
+    need_for = cover_needs_by_day(needs, days)
+    on: dict[tuple[date, int], list[int]] = defaultdict(list)
+    for a in assignments:
+        on[(a.date, a.shift_type_id)].append(a.user_id)
+    table = []
+    for st in types:
+        cells = []
+        for day in days:
+            people = on.get((day, st.pk), [])
+            need = need_for.get((day, st.pk))
+            cell = CoverCell(day=day, count=len(people))
+            if need is not None:
+                cell.minimum, cell.preferred = need.minimum, need.preferred
+                held = set().union(*(skills_by_user.get(u, set()) for u in people))
+                cell.missing_skills = [
+                    s.name for s in need.required_skills.all() if s.pk not in held
+                ]
+            cells.append(cell)
+        table.append((st, cells))
+    return table
+
+
+def period_grid(*, period: RotaPeriod, now: datetime | None = None) -> Grid:
+    """Return the people × days grid with cover, violations and the fairness summary."""
+    team = period.team
+    members = current_members(team=team)
+    types = shift_types(team=team)
+    by_pk = {st.pk: st for st in types}
+    ctx = rule_context(team=team, first=period.start, last=period.end, members=members)
+    for a in ctx.assignments:  # share the shift type objects: no query per row
+        a.shift_type = by_pk.get(a.shift_type_id, a.shift_type)
+    in_period = [a for a in ctx.assignments if period.start <= a.date <= period.end]
+    needs = list(
+        CoverNeed.objects.for_team(team)
+        .filter(Q(date__isnull=True) | Q(date__range=(period.start, period.end)))
+        .prefetch_related("required_skills")
+    )
+    skills_by_user: dict[int, set[int]] = defaultdict(set)
+    for user_id, skill_id in MemberSkill.objects.for_team(team).values_list("user_id", "skill_id"):
+        skills_by_user[user_id].add(skill_id)
+    leave = list(
+        LeaveRequest.objects.for_team(team).filter(
+            status=LeaveStatus.APPROVED, start_date__lte=period.end, end_date__gte=period.start
+        )
+    )
+    unavailable = _unavailable(team=team, period=period)
+    violations = ctx.violations()
+    flagged = {(v.person_id, v.day) for v in violations}
+    mine = {(a.user_id, a.date): a for a in in_period}
+    rows = []
+    for m in members:
+        cells = [
+            Cell(
+                day=d,
+                assignment=mine.get((m.pk, d)),
+                on_leave=any(lv.user_id == m.pk and lv.covers(d) for lv in leave),
+                unavailable=(m.pk, d) in unavailable,
+                flagged=(m.pk, d) in flagged,
+            )
+            for d in period.dates
+        ]
+        worked = [c.assignment for c in cells if c.assignment]
+        rows.append(
+            Row(
+                member=m,
+                cells=cells,
+                shifts=len(worked),
+                hours=sum(a.shift_type.nominal_minutes for a in worked) / 60,
+            )
+        )
+    return Grid(
+        period=period,
+        days=period.dates,
+        bank_holidays=rules.bank_holidays_between(period.start, period.end),
+        shift_types=types,
+        rows=rows,
+        cover=_cover(
+            period=period,
+            types=types,
+            assignments=in_period,
+            needs=needs,
+            skills_by_user=skills_by_user,
+        ),
+        violations=violations,
+        fairness=fairness(team=team, members=members, now=now),
+    )
+
+
+def _unavailable(*, team: Team, period: RotaPeriod) -> set[tuple[int, date]]:
+    return set(
+        Availability.objects.for_team(team)
+        .filter(available=False, date__range=(period.start, period.end))
+        .values_list("user_id", "date")
+    )
+
+
+def fairness(*, team: Team, members: list[User], now: datetime | None = None) -> list[dict]:
+    """Count nights, weekends and bank holidays worked, and requests honoured, over 12 months.
+
+    Counted by the database in two queries, whatever the team's size.
+    """
+    today = _today(now)
+    since = today - timedelta(days=FAIRNESS_DAYS)
+    holidays = list(rules.bank_holidays_between(since, today))
+    night = Q(shift_type__end__lte=F("shift_type__start")) | Q(
+        shift_type__start__gte=rules.NIGHT_STARTS
+    )
+    counts = {
+        row["user_id"]: row
+        for row in Assignment.objects.for_team(team)
+        .filter(date__range=(since, today))
+        .values("user_id")
+        .annotate(
+            shifts=Count("id"),
+            nights=Count("id", filter=night),
+            weekends=Count("id", filter=Q(date__week_day__in=(1, 7))),
+            bank_holidays=Count("id", filter=Q(date__in=holidays)),
+        )
+    }
+    worked = Assignment.objects.for_team(team).filter(user=OuterRef("user"), date=OuterRef("date"))
+    requests = (
+        ShiftRequest.objects.for_team(team)
+        .filter(date__range=(since, today))
+        .annotate(
+            worked_any=Exists(worked),
+            worked_type=Exists(worked.filter(shift_type=OuterRef("shift_type"))),
+        )
+        .values("user_id", "on", "shift_type_id", "worked_any", "worked_type")
+    )
+    asked: dict[int, int] = defaultdict(int)
+    honoured: dict[int, int] = defaultdict(int)
+    for r in requests:
+        hit = r["worked_type"] if r["shift_type_id"] else r["worked_any"]
+        asked[r["user_id"]] += 1
+        honoured[r["user_id"]] += hit if r["on"] else not hit
+    summary = []
+    for m in members:
+        row = counts.get(m.pk, {})
+        summary.append(
+            {
+                "member": m,
+                "shifts": row.get("shifts", 0),
+                "nights": row.get("nights", 0),
+                "weekends": row.get("weekends", 0),
+                "bank_holidays": row.get("bank_holidays", 0),
+                "requests": asked[m.pk],
+                "honoured": honoured[m.pk],
+            }
+        )
+    return summary
+
+
+def periods(*, team: Team) -> list[RotaPeriod]:
+    return list(RotaPeriod.objects.for_team(team))
+
+
+def leave_balance(*, team: Team, user: User, year: int) -> Decimal:
+    """Return the days of leave left this calendar year (allowance less approved weekdays)."""
+    contract = Contract.objects.for_team(team).filter(user=user).first()
+    allowance = contract.leave_days_per_year if contract else Decimal("28")
+    taken = sum(
+        lv.days
+        for lv in LeaveRequest.objects.for_team(team).filter(
+            user=user,
+            status__in=(LeaveStatus.APPROVED, LeaveStatus.REQUESTED),
+            start_date__year=year,
+        )
+    )
+    return allowance - taken
+
+
+def member_skills(*, team: Team) -> dict[str, list[str]]:
+    """Return each member's skill names, by member name."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for name, skill in (
+        MemberSkill.objects.for_team(team)
+        .order_by("user__name", "skill__name")
+        .values_list("user__name", "skill__name")
+    ):
+        found[name].append(skill)
+    return dict(found)
+
+
+def availability(*, team: Team, user: User, since: date) -> list[Availability]:
+    return list(Availability.objects.for_team(team).filter(user=user, date__gte=since))
+
+
+def leave_requests(*, team: Team) -> list[LeaveRequest]:
+    return list(LeaveRequest.objects.for_team(team).select_related("user", "decided_by"))
+
+
+def open_swaps(*, team: Team) -> list[Swap]:
+    return list(
+        Swap.objects.for_team(team)
+        .filter(status__in=(SwapStatus.OFFERED, SwapStatus.ACCEPTED))
+        .select_related("assignment__shift_type", "offered_by", "accepted_by")
+    )
+
+
+def open_shifts(*, period: RotaPeriod) -> list[tuple[date, ShiftType, int]]:
+    """Return each (day, shift type, people missing) below its minimum cover."""
+    grid_types = shift_types(team=period.team)
+    assignments = list(Assignment.objects.for_team(period.team).filter(period=period))
+    needs = list(CoverNeed.objects.for_team(period.team).prefetch_related("required_skills"))
+    table = _cover(
+        period=period,
+        types=grid_types,
+        assignments=assignments,
+        needs=needs,
+        skills_by_user={},
+    )
+    return [(c.day, st, c.gap) for st, cells in table for c in cells if c.gap]
+
+
+def latest_plan_run(*, period: RotaPeriod) -> PlanRun | None:
+    return PlanRun.objects.for_team(period.team).filter(period=period).first()
+
+
+def feed_for_token(token: str) -> CalendarFeed | None:
+    """Return the live feed whose token this is, or None (unknown and revoked look the same)."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    return (
+        CalendarFeed.objects.filter(token_hash=digest, revoked_at__isnull=True)
+        .select_related("user", "team")
+        .first()
+    )
+
+
+def live_feed(*, team: Team, user: User) -> CalendarFeed | None:
+    return CalendarFeed.objects.for_team(team).filter(user=user, revoked_at__isnull=True).first()
+
+
+def published_shifts(*, team: Team, user: User, since: date) -> list[Assignment]:
+    return list(
+        Assignment.objects.for_team(team)
+        .filter(user=user, published=True, date__gte=since)
+        .select_related("shift_type")
+    )

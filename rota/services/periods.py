@@ -1,0 +1,110 @@
+"""Rota periods and the shifts in them: editing a draft, publishing, reopening."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+
+from rota import selectors
+from rota.models import Assignment, PeriodStatus, RotaPeriod, ShiftType, Source
+from rota.services.common import RotaError, now_or
+from teams import audit, live
+from teams.models import Team, User
+
+
+@transaction.atomic
+def period_create(*, team: Team, by: User, start: date, days: int = 28) -> RotaPeriod:
+    if not 1 <= days <= 56:
+        raise RotaError("A rota period is 1 to 56 days long.", field="days")
+    if RotaPeriod.objects.for_team(team).filter(start=start).exists():
+        raise RotaError("There is already a rota starting on that day.", field="start")
+    period = RotaPeriod.objects.create(team=team, start=start, days=days)
+    audit.record(actor=by, team=team, action="rota.period.create", obj=period)
+    live.publish(team, "rota-changed", period=period.pk)
+    return period
+
+
+@transaction.atomic
+def assignment_set(
+    *,
+    period: RotaPeriod,
+    user: User,
+    day: date,
+    shift_type: ShiftType | None,
+    by: User,
+    source: str = Source.MANUAL,
+) -> Assignment | None:
+    """Put ``user`` on ``shift_type`` on ``day`` (None: off) in a draft period.
+
+    Rule violations do not stop the edit: the grid shows them as the planner works.
+    """
+    period = RotaPeriod.objects.select_for_update().select_related("team").get(pk=period.pk)
+    team = period.team
+    if period.is_published:
+        raise RotaError("This rota is published: reopen it to change it.")
+    if not period.start <= day <= period.end:
+        raise RotaError("That day is not in this rota.")
+    if not selectors.is_member(team=team, user=user):
+        raise RotaError(f"{user} is not a member of {team}.")
+    if shift_type is not None and shift_type.team_id != team.pk:
+        raise RotaError("Unknown shift type.")
+    existing = Assignment.objects.for_team(team).filter(user=user, date=day).first()
+    if existing is not None and existing.period_id != period.pk:
+        raise RotaError("That day belongs to another rota period.")
+    if shift_type is None:
+        if existing is not None:
+            existing.delete()
+        assignment = None
+    elif existing is None:
+        assignment = Assignment.objects.create(
+            team=team, period=period, user=user, date=day, shift_type=shift_type, source=source
+        )
+    else:
+        existing.shift_type, existing.source = shift_type, source
+        existing.save(update_fields=["shift_type", "source"])
+        assignment = existing
+    audit.record(
+        actor=by,
+        team=team,
+        action="rota.assignment.set",
+        obj=period,
+        detail={
+            "user": user.pk,
+            "date": day.isoformat(),
+            "shift_type": getattr(shift_type, "pk", None),
+        },
+    )
+    live.publish(team, "rota-changed", period=period.pk)
+    return assignment
+
+
+@transaction.atomic
+def period_publish(*, period: RotaPeriod, by: User, now: datetime | None = None) -> RotaPeriod:
+    """Publish the rota: its shifts become fixed for the planner and appear in calendar feeds."""
+    period = RotaPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.is_published:
+        raise RotaError("This rota is already published.")
+    period.status, period.published_at, period.published_by = (
+        PeriodStatus.PUBLISHED,
+        now_or(now),
+        by,
+    )
+    period.save(update_fields=["status", "published_at", "published_by"])
+    Assignment.objects.for_team(period.team).filter(period=period).update(published=True)
+    audit.record(actor=by, team=period.team, action="rota.period.publish", obj=period)
+    live.publish(period.team, "rota-published", period=period.pk)
+    return period
+
+
+@transaction.atomic
+def period_reopen(*, period: RotaPeriod, by: User) -> RotaPeriod:
+    """Make a published rota a draft again; its published shifts stay marked as published."""
+    period = RotaPeriod.objects.select_for_update().get(pk=period.pk)
+    if not period.is_published:
+        raise RotaError("This rota is already a draft.")
+    period.status = PeriodStatus.DRAFT
+    period.save(update_fields=["status"])
+    audit.record(actor=by, team=period.team, action="rota.period.reopen", obj=period)
+    live.publish(period.team, "rota-changed", period=period.pk)
+    return period

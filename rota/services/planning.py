@@ -1,0 +1,187 @@
+"""The automatic planner: queue a run, solve it in the background, stop it, save the draft."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from rota import adapter
+from rota.models import Assignment, PlanRun, PlanStatus, RotaPeriod, Source
+from rota.planner.solver import solve
+from rota.services.common import RotaError, now_or
+from teams import audit, live
+from teams.models import User
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 0.5
+WORKERS = 2
+
+
+@transaction.atomic
+def plan_start(
+    *,
+    period: RotaPeriod,
+    by: User,
+    allow_changes_to_published: bool = False,
+    time_limit: int = 20,
+    now: datetime | None = None,
+) -> PlanRun:
+    """Queue a plan run; the task starts once this transaction commits."""
+    from rota.tasks import plan_run_execute
+
+    if period.is_published:
+        raise RotaError("This rota is published: reopen it to plan it again.")
+    if not 1 <= time_limit <= 600:
+        raise RotaError("The time limit is 1 to 600 seconds.", field="time_limit")
+    running = PlanRun.objects.for_team(period.team).filter(
+        period=period, status__in=(PlanStatus.QUEUED, PlanStatus.RUNNING)
+    )
+    if running.exists():
+        raise RotaError("The planner is already working on this rota.")
+    run = PlanRun.objects.create(
+        team=period.team,
+        period=period,
+        requested_by=by,
+        allow_changes_to_published=allow_changes_to_published,
+        time_limit=time_limit,
+        created_at=now_or(now),
+    )
+    audit.record(actor=by, team=period.team, action="rota.plan.start", obj=run)
+    live.publish(period.team, "rota-plan-progress", run=run.pk)
+    transaction.on_commit(lambda: plan_run_execute.enqueue(run.pk))
+    return run
+
+
+@transaction.atomic
+def plan_stop(*, run: PlanRun, by: User) -> PlanRun:
+    """Ask the run to stop; the solver keeps the best plan found so far."""
+    run = PlanRun.objects.select_for_update().get(pk=run.pk)
+    if not run.is_active:
+        raise RotaError("The planner has already finished.")
+    run.stop_requested = True
+    run.save(update_fields=["stop_requested"])
+    audit.record(actor=by, team=run.team, action="rota.plan.stop", obj=run)
+    return run
+
+
+class _Watcher(threading.Thread):
+    """Poll the stop flag and publish progress while the solver runs.
+
+    The solver calls back on its own threads; this thread does the database reads and event
+    sends so the callbacks only record numbers.
+    """
+
+    def __init__(self, run: PlanRun) -> None:
+        super().__init__(daemon=True)
+        self.run_id, self.team = run.pk, run.team
+        self.stop = threading.Event()
+        self.done = threading.Event()
+        self.best: int | None = None
+        self._sent: int | None = None
+
+    def progress(self, objective: int, elapsed: float) -> None:
+        self.best = objective
+
+    def run(self) -> None:
+        try:
+            while not self.done.wait(POLL_SECONDS):
+                wanted = PlanRun.objects.filter(pk=self.run_id, stop_requested=True).exists()
+                if wanted:
+                    self.stop.set()
+                if self.best is not None and self.best != self._sent:
+                    self._sent = self.best
+                    live.publish(
+                        self.team, "rota-plan-progress", run=self.run_id, penalty=self.best
+                    )
+        finally:
+            connection.close()
+
+
+def plan_execute(*, run_id: int, now: datetime | None = None) -> PlanRun:
+    """Solve a queued run and save the result as the period's draft (the task's body).
+
+    Published shifts stay as they are unless the run allows changes. An infeasible problem
+    leaves the draft untouched and records which rules and people conflict.
+    """
+    run = PlanRun.objects.select_related("period__team", "team").get(pk=run_id)
+    if run.status != PlanStatus.QUEUED:
+        return run
+    run.status, run.started_at = PlanStatus.RUNNING, now_or(now)
+    run.save(update_fields=["status", "started_at"])
+    built = adapter.build_problem(period=run.period, allow_changes=run.allow_changes_to_published)
+    watcher = _Watcher(run)
+    watcher.start()
+    try:
+        solution = solve(
+            built.problem,
+            time_limit=run.time_limit,
+            workers=WORKERS,
+            on_progress=watcher.progress,
+            stop=watcher.stop,
+        )
+    except Exception:
+        log.exception("plan run %s failed", run_id)
+        run.status, run.finished_at = PlanStatus.FAILED, timezone.now()
+        run.explanation = "The planner stopped with an error; the draft was not changed."
+        run.save(update_fields=["status", "finished_at", "explanation"])
+        live.publish(run.team, "rota-plan-finished", run=run.pk)
+        return run
+    finally:
+        watcher.done.set()
+        watcher.join()
+    return _save(run, built, solution, stopped=watcher.stop.is_set())
+
+
+@transaction.atomic
+def _save(run: PlanRun, built: adapter.Built, solution, *, stopped: bool) -> PlanRun:
+    run = PlanRun.objects.select_for_update().select_related("period__team").get(pk=run.pk)
+    run.finished_at = timezone.now()
+    period = RotaPeriod.objects.select_for_update().get(pk=run.period_id)
+    if period.is_published:
+        run.status = PlanStatus.FAILED
+        run.explanation = "The rota was published while the planner worked; nothing was changed."
+    elif not solution.feasible:
+        run.status = PlanStatus.INFEASIBLE if solution.status == "infeasible" else PlanStatus.FAILED
+        run.explanation = built.day_text(solution.explanation) or "No rota was found in time."
+    else:
+        run.status = PlanStatus.STOPPED if stopped else PlanStatus.FINISHED
+        run.best_penalty = solution.objective
+        run.gaps = len(adapter.under_cover(solution))
+        run.issues = adapter.explain(built, solution)
+        run.explanation = built.day_text(solution.explanation)
+        replaced = Assignment.objects.for_team(run.team).filter(period=period)
+        if not run.allow_changes_to_published:
+            replaced = replaced.exclude(published=True)
+        replaced.delete()
+        taken = set(
+            Assignment.objects.for_team(run.team)
+            .filter(date__range=(period.start, period.end))
+            .values_list("user_id", "date")
+        )
+        Assignment.objects.bulk_create(
+            Assignment(
+                team=run.team,
+                period=period,
+                user=user,
+                date=day,
+                shift_type=shift_type,
+                source=Source.PLANNER,
+            )
+            for user, day, shift_type in adapter.solution_assignments(built, solution)
+            if (user.pk, day) not in taken
+        )
+        live.publish(run.team, "rota-changed", period=period.pk)
+    run.save()
+    audit.record(
+        actor=None,
+        team=run.team,
+        action=f"rota.plan.{run.status}",
+        obj=run,
+        detail={"penalty": run.best_penalty, "gaps": run.gaps},
+    )
+    live.publish(run.team, "rota-plan-finished", run=run.pk)
+    return run

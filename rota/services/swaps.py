@@ -1,0 +1,172 @@
+"""Swaps and open shifts: rows that race, so each move locks its row first."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from rota import selectors
+from rota.models import (
+    Assignment,
+    CoverNeed,
+    MemberSkill,
+    RotaPeriod,
+    ShiftType,
+    Source,
+    Swap,
+    SwapStatus,
+)
+from rota.rules import Violation
+from rota.services.common import RotaError, now_or
+from teams import audit, live
+from teams.models import User
+
+
+def _new_violations(
+    *, period: RotaPeriod, people: set[int], remove: set, add: list[Assignment]
+) -> list[Violation]:
+    """Return the violations the change would add for ``people`` (existing ones don't block)."""
+    ctx = selectors.rule_context(team=period.team, first=period.start, last=period.end)
+    before = {v for v in ctx.violations() if v.person_id in people}
+    after = ctx.violations(remove=remove, add=add)
+    return [v for v in after if v.person_id in people and v not in before]
+
+
+def _refuse(violations: list[Violation]) -> None:
+    if violations:
+        raise RotaError(" ".join(v.message for v in violations))
+
+
+@transaction.atomic
+def swap_offer(*, assignment: Assignment, by: User, now: datetime | None = None) -> Swap:
+    if assignment.user_id != by.pk:
+        raise RotaError("You can only offer your own shifts.")
+    if assignment.date < timezone.localdate(now_or(now)):
+        raise RotaError("This shift is in the past.")
+    open_swaps = Swap.objects.for_team(assignment.team).filter(
+        assignment=assignment, status__in=(SwapStatus.OFFERED, SwapStatus.ACCEPTED)
+    )
+    if open_swaps.exists():
+        raise RotaError("This shift is already on offer.")
+    swap = Swap.objects.create(
+        team=assignment.team, assignment=assignment, offered_by=by, offered_at=now_or(now)
+    )
+    audit.record(actor=by, team=swap.team, action="rota.swap.offer", obj=swap)
+    live.publish(swap.team, "rota-swaps-changed", swap=swap.pk)
+    return swap
+
+
+def _apply(swap: Swap) -> None:
+    assignment = swap.assignment
+    assignment.user, assignment.source = swap.accepted_by, Source.SWAP
+    assignment.save(update_fields=["user", "source"])
+    live.publish(swap.team, "rota-changed", period=assignment.period_id)
+
+
+def _check_taker(swap: Swap, taker: User) -> None:
+    assignment = swap.assignment
+    if Assignment.objects.for_team(swap.team).filter(user=taker, date=assignment.date).exists():
+        raise RotaError(f"{taker} already has a shift on {assignment.date:%-d %B}.")
+    moved = Assignment(
+        team=swap.team,
+        period=assignment.period,
+        user=taker,
+        date=assignment.date,
+        shift_type=assignment.shift_type,
+    )
+    _refuse(
+        _new_violations(
+            period=assignment.period,
+            people={taker.pk, swap.offered_by_id},
+            remove={(assignment.user_id, assignment.date)},
+            add=[moved],
+        )
+    )
+
+
+@transaction.atomic
+def swap_accept(*, swap: Swap, by: User, now: datetime | None = None) -> Swap:
+    """Take the offered shift; of concurrent accepts exactly one wins.
+
+    The swap row is locked (``select_for_update``) so a second accept waits and then finds
+    it taken. On SQLite, Patch's immediate transactions serialise writers to the same effect.
+    The rules are checked for both people; the swap applies at once if the team does not
+    ask the planner to confirm swaps.
+    """
+    swap = Swap.objects.select_for_update().select_related("assignment__period").get(pk=swap.pk)
+    if swap.status != SwapStatus.OFFERED:
+        raise RotaError("Someone has already taken this shift.")
+    if swap.offered_by_id == by.pk:
+        raise RotaError("You cannot take your own shift.")
+    if not selectors.is_member(team=swap.team, user=by):
+        raise RotaError("Only members of the team can take shifts.")
+    _check_taker(swap, by)
+    swap.status, swap.accepted_by, swap.accepted_at = SwapStatus.ACCEPTED, by, now_or(now)
+    if not selectors.team_rules(team=swap.team).swaps_need_confirmation:
+        swap.status, swap.decided_at = SwapStatus.CONFIRMED, swap.accepted_at
+        _apply(swap)
+    swap.save(update_fields=["status", "accepted_by", "accepted_at", "decided_at"])
+    audit.record(actor=by, team=swap.team, action=f"rota.swap.{swap.status}", obj=swap)
+    live.publish(swap.team, "rota-swaps-changed", swap=swap.pk)
+    return swap
+
+
+@transaction.atomic
+def swap_confirm(
+    *, swap: Swap, by: User, approve: bool = True, now: datetime | None = None
+) -> Swap:
+    """Confirm (or decline) an accepted swap: the planner role holder, not one of the two."""
+    swap = Swap.objects.select_for_update().select_related("assignment__period").get(pk=swap.pk)
+    if swap.status != SwapStatus.ACCEPTED:
+        raise RotaError("This swap is not waiting for confirmation.")
+    if by.pk in (swap.offered_by_id, swap.accepted_by_id):
+        raise RotaError("Someone outside the swap who holds the planner role must confirm it.")
+    if not selectors.is_planner(team=swap.team, user=by):
+        raise RotaError("Only the person holding the planner role can confirm swaps.")
+    if approve:
+        _check_taker(swap, swap.accepted_by)
+        swap.status = SwapStatus.CONFIRMED
+        _apply(swap)
+    else:
+        swap.status = SwapStatus.DECLINED
+    swap.decided_by, swap.decided_at = by, now_or(now)
+    swap.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(actor=by, team=swap.team, action=f"rota.swap.{swap.status}", obj=swap)
+    live.publish(swap.team, "rota-swaps-changed", swap=swap.pk)
+    return swap
+
+
+@transaction.atomic
+def open_shift_claim(
+    *, period: RotaPeriod, day: date, shift_type: ShiftType, by: User
+) -> Assignment:
+    """Claim an uncovered shift. The period row is locked, so two claims of the last place
+    cannot both succeed."""
+    period = RotaPeriod.objects.select_for_update().get(pk=period.pk)
+    team = period.team
+    if not selectors.is_member(team=team, user=by):
+        raise RotaError("Only members of the team can claim shifts.")
+    if not period.start <= day <= period.end or shift_type.team_id != team.pk:
+        raise RotaError("That shift is not in this rota.")
+    needs = list(CoverNeed.objects.for_team(team).filter(shift_type=shift_type))
+    need = selectors.cover_needs_by_day(needs, [day]).get((day, shift_type.pk))
+    have = Assignment.objects.for_team(team).filter(date=day, shift_type=shift_type).count()
+    if need is None or have >= need.minimum:
+        raise RotaError("This shift is already covered.")
+    required = set(need.required_skills.values_list("pk", flat=True))
+    held = set(MemberSkill.objects.for_team(team).filter(user=by).values_list("skill", flat=True))
+    if required - held:
+        raise RotaError("This shift needs a skill you do not have recorded.")
+    if Assignment.objects.for_team(team).filter(user=by, date=day).exists():
+        raise RotaError(f"You already have a shift on {day:%-d %B}.")
+    claimed = Assignment(
+        team=team, period=period, user=by, date=day, shift_type=shift_type, source=Source.CLAIM
+    )
+    _refuse(_new_violations(period=period, people={by.pk}, remove=set(), add=[claimed]))
+    claimed.published = period.is_published
+    claimed.save()
+    audit.record(actor=by, team=team, action="rota.shift.claim", obj=claimed)
+    live.publish(team, "rota-changed", period=period.pk)
+    return claimed

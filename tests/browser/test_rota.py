@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import pytest
+
+from rota import services
+from tests.browser.conftest import axe_violations, log_in
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+START = date(2026, 3, 2)
+
+
+@pytest.fixture
+def rota_world(world):
+    """A draft rota for Riverside with a Late for Alice; made before Playwright starts."""
+    team, alice = world["team"], world["alice"]
+    early = services.shift_type_save(
+        team=team, by=alice, name="Early", start=time(7, 0), end=time(15, 0), colour="blue"
+    )
+    late = services.shift_type_save(
+        team=team, by=alice, name="Late", start=time(14, 0), end=time(22, 0), colour="green"
+    )
+    for weekday in range(7):
+        services.cover_need_save(
+            team=team, by=alice, shift_type=early, weekday=weekday, minimum=1, preferred=1
+        )
+    period = services.period_create(team=team, by=alice, start=START, days=14)
+    services.assignment_set(period=period, user=alice, day=START, shift_type=late, by=alice)
+    return {**world, "period": period, "early": early}
+
+
+def test_editing_the_grid_shows_a_rule_violation_and_the_page_passes_axe(
+    rota_world, browser, tablet, server_url
+):
+    page = browser.new_page(**tablet)
+    log_in(page, server_url, "alice@example.org", PASSWORD)
+    page.goto(f"{server_url}/t/riverside/rota/periods/{rota_world['period'].pk}/")
+    grid = page.get_by_role("region", name="Shifts from 2 March to 15 March 2026")
+    assert grid.is_visible()
+    assert page.locator("#rota-violations").get_by_text("No rule is broken.").is_visible()
+
+    day_two = (START + timedelta(days=1)).strftime("%A %-d %B")
+    page.get_by_label(f"Alice Adams, {day_two}").select_option(label="Early")
+    page.locator("#rota-violations").get_by_text("Minimum rest between shifts").wait_for(
+        timeout=10_000
+    )
+    assert page.get_by_label(f"Alice Adams, {day_two}").input_value() == str(rota_world["early"].pk)
+    assert axe_violations(page) == []
+
+
+def test_the_other_rota_pages_pass_axe(rota_world, browser, tablet, server_url):
+    page = browser.new_page(**tablet)
+    log_in(page, server_url, "alice@example.org", PASSWORD)
+    for path in ("", "setup/", "requests/", "swaps/", "calendar/"):
+        page.goto(f"{server_url}/t/riverside/rota/{path}")
+        assert axe_violations(page) == [], path
