@@ -52,6 +52,11 @@ def _next(request: TeamRequest, default: str) -> str:
     return default
 
 
+def _what(request: HttpRequest, page: str) -> str:
+    """Name a read for the audit log; the service worker marks the copies it keeps offline."""
+    return f"{page}, kept for offline use" if request.headers.get("X-Patch-Offline-Copy") else page
+
+
 def _apply_errors(form: Form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
@@ -152,7 +157,7 @@ def client_create(request: TeamRequest) -> HttpResponse:
 @team_view()
 def client_detail(request: TeamRequest, client_id: int) -> HttpResponse:
     client = selectors.client_for_member(team=request.team, client_id=client_id)
-    services.client_record_viewed(client=client, by=request.user, what="page")
+    services.client_record_viewed(client=client, by=request.user, what=_what(request, "page"))
     today_date = timezone.localdate()
     plan = selectors.care_plan(client=client)
     charts = {
@@ -360,7 +365,9 @@ def visit_add(request: TeamRequest, client_id: int) -> HttpResponse:
 def visit_detail(request: TeamRequest, visit_id) -> HttpResponse:
     """The visit and, while planned, the form to record it; posting records it."""
     visit = selectors.visit_for_member(team=request.team, visit_id=visit_id)
-    services.client_record_viewed(client=visit.client, by=request.user, what="visit")
+    services.client_record_viewed(
+        client=visit.client, by=request.user, what=_what(request, "visit")
+    )
     initial = {
         "base_version": visit.version,
         "actual_minutes": visit.planned_minutes,

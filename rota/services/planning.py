@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django_tasks import task
 
 from rota import adapter
 from rota.models import Assignment, PlanRun, PlanStatus, RotaPeriod, Source
@@ -31,8 +32,6 @@ def plan_start(
     now: datetime | None = None,
 ) -> PlanRun:
     """Queue a plan run; the task starts once this transaction commits."""
-    from rota.tasks import plan_run_execute
-
     if period.is_published:
         raise RotaError("This rota is published: reopen it to plan it again.")
     if not 1 <= time_limit <= 600:
@@ -134,6 +133,12 @@ def plan_execute(*, run_id: int, now: datetime | None = None) -> PlanRun:
         watcher.done.set()
         watcher.join()
     return _save(run, built, solution, stopped=watcher.stop.is_set())
+
+
+@task()
+def plan_run_execute(run_id: int) -> str:
+    """Solve one plan run off the request path, in the worker that `scripts/dev run` starts."""
+    return plan_execute(run_id=run_id).status
 
 
 @transaction.atomic

@@ -5,9 +5,12 @@
  * Bump VERSION whenever any file in SHELL changes (or the offline page's
  * markup changes): installed workers then refetch the whole app shell.
  */
-const VERSION = '2026-11-28.3';
+const VERSION = '2026-11-28.4';
 
 importScripts('/static/vendor/workbox/workbox-sw.js');
+// The outbox's storage and flush code (no DOM part runs here): Background Sync
+// replays with exactly the code the pages use.
+importScripts('/static/js/outbox.js');
 
 // Only the production builds are vendored: force them (debug would load *.dev.js,
 // which is not shipped, and workbox-sw defaults to debug on localhost).
@@ -24,8 +27,11 @@ core.setCacheNameDetails({ prefix: 'patch', suffix: '', precache: 'precache', ru
 
 const OFFLINE_URL = '/offline/';
 const STATIC_CACHE = 'patch-static';
-// Runtime cache reserved for pages kept for offline reading (not used yet).
+// Pages kept for offline reading: ONLY the URLs of the signed-in member's
+// next-48-hour list (GET <body data-offline-pages-url>), each stored with
+// x-patch-cached-at and x-patch-expires-at headers.
 const PAGES_CACHE = 'patch-pages';
+const PAGES_EVERY_MS = 10 * 60 * 1000;
 const NETWORK_TIMEOUT_SECONDS = 4;
 
 const SHELL = [
@@ -37,6 +43,7 @@ const SHELL = [
   '/static/js/app.js',
   '/static/js/govuk-init.js',
   '/static/js/live.js',
+  '/static/js/outbox.js',
   '/static/icons/icon-192.png',
   '/manifest.json',
 ];
@@ -65,40 +72,143 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
-/* ---- navigations: network-first, offline page as the fallback ---------- */
+/* ---- navigations: network-first; listed pages from PAGES_CACHE offline --- */
 
-// HOOK for later offline reading: return true for same-origin page URLs whose
-// HTML may be kept in PAGES_CACHE. Nothing is cached yet (the offline page is
-// precached separately). Remember: cached pages may hold personal data; the
-// {type: 'clear'} message at logout removes them.
-function shouldCachePage(url) { // eslint-disable-line no-unused-vars
-  return false;
+function timeout(ms) {
+  return new Promise((resolve) => setTimeout(() => resolve(null), ms));
 }
 
-const pageCachePolicy = {
-  cacheWillUpdate: async ({ request, response }) => {
-    if (response && response.status === 200 && !response.redirected &&
-        shouldCachePage(new URL(request.url))) {
-      return response;
-    }
-    return null; // do not cache
-  },
-};
+async function cachedPage(url) {
+  const cache = await caches.open(PAGES_CACHE);
+  const hit = await cache.match(url);
+  if (!hit) { return null; }
+  const expires = Date.parse(hit.headers.get('x-patch-expires-at') || '');
+  if (!(expires > Date.now())) {
+    await cache.delete(url); // kept pages expire: never show a stale copy past expires_at
+    return null;
+  }
+  return hit;
+}
 
-const pagesStrategy = new strategies.NetworkFirst({
-  cacheName: PAGES_CACHE,
-  networkTimeoutSeconds: NETWORK_TIMEOUT_SECONDS,
-  plugins: [
-    pageCachePolicy,
-    new expiration.ExpirationPlugin({ maxEntries: 50, maxAgeSeconds: 7 * 24 * 60 * 60, purgeOnQuotaError: true }),
-  ],
-});
+// Copy a response with our bookkeeping headers (a Response's headers are immutable).
+async function stamped(response, expiresAt) {
+  const headers = new Headers(response.headers);
+  headers.set('x-patch-cached-at', new Date().toISOString());
+  headers.set('x-patch-expires-at', expiresAt);
+  return new Response(await response.blob(), { status: response.status, statusText: response.statusText, headers });
+}
+
+async function handleNavigation({ request }) {
+  const network = fetch(request).then(async (response) => {
+    // Keep an already-listed page fresh while we are online anyway.
+    if (response.ok && !response.redirected && response.type === 'basic') {
+      const cache = await caches.open(PAGES_CACHE);
+      const old = await cache.match(request.url);
+      if (old) {
+        await cache.put(request.url, await stamped(response.clone(), old.headers.get('x-patch-expires-at')));
+      }
+    }
+    return response;
+  });
+  network.catch(() => null); // a failure is handled below; do not report it twice
+  try {
+    const first = await Promise.race([network, timeout(NETWORK_TIMEOUT_SECONDS * 1000)]);
+    if (first) { return first; }
+    // Slow network: a kept copy now beats waiting; otherwise keep waiting.
+    const kept = await cachedPage(request.url);
+    return kept || await network;
+  } catch (err) {
+    const kept = await cachedPage(request.url);
+    if (kept) { return kept; }
+    const offline = await precaching.matchPrecache(OFFLINE_URL);
+    return offline || Response.error();
+  }
+}
 
 // GET navigations only (registerRoute defaults to GET; form POSTs go straight
 // to the network). /ws/ and /admin/ are never handled here.
-routing.registerRoute(new routing.NavigationRoute(pagesStrategy, {
+routing.registerRoute(new routing.NavigationRoute(handleNavigation, {
   denylist: [/^\/ws\//, /^\/admin\//],
 }));
+
+/* ---- offline pages list ---------------------------------------------------
+ * {type: 'pages-refresh', url, member, team, force}: fetch the list, cache each
+ * listed page, delete every kept page that is not listed (or is expired).
+ * Throttled to PAGES_EVERY_MS per member and team unless forced.
+ */
+
+async function refreshPages({ url, member, team, force }) {
+  const key = `pages:${member}:${team}`;
+  const last = await PatchOutbox.getMeta(key);
+  const cache = await caches.open(PAGES_CACHE);
+  if (!force && last && Date.now() - Date.parse(last.at) < PAGES_EVERY_MS) {
+    return (await cache.keys()).length;
+  }
+  // Another person (or team) on this tablet: their pages must not stay.
+  const owner = await PatchOutbox.getMeta('pages-owner');
+  if (owner !== `${member}:${team}`) {
+    await caches.delete(PAGES_CACHE);
+    await PatchOutbox.setMeta('pages-owner', `${member}:${team}`);
+  }
+  const response = await fetch(url, { credentials: 'same-origin', cache: 'no-store', redirect: 'manual' });
+  if (!response.ok || response.type !== 'basic') {
+    return null; // logged out / not a member: keep nothing new
+  }
+  const list = await response.json();
+  const expiresAt = list.expires_at;
+  const wanted = new Set((list.urls || []).map((u) => new URL(u, self.location.origin).href)
+    .filter((u) => u.startsWith(self.location.origin + '/')));
+  const store = await caches.open(PAGES_CACHE);
+  await Promise.all([...wanted].map(async (pageUrl) => {
+    try {
+      // The header lets the server tell a background copy from a person opening
+      // the record (e.g. to keep "Who looked at this record" honest).
+      const page = await fetch(pageUrl, {
+        credentials: 'same-origin', redirect: 'follow', headers: { 'X-Patch-Offline-Copy': '1' },
+      });
+      if (page.ok && !page.redirected && (page.headers.get('content-type') || '').includes('text/html')) {
+        await store.put(pageUrl, await stamped(page, expiresAt));
+      }
+    } catch (err) {
+      // Network dropped half way: the old copy (if any) stays until it expires.
+    }
+  }));
+  const now = Date.now();
+  await Promise.all((await store.keys()).map(async (req) => {
+    if (!wanted.has(req.url) || !(Date.parse(expiresAt) > now)) {
+      await store.delete(req);
+    }
+  }));
+  await PatchOutbox.setMeta(key, { at: new Date().toISOString(), expires_at: expiresAt });
+  return (await store.keys()).length;
+}
+
+/* ---- Background Sync: replay the outbox ---------------------------------
+ * With a page open, that page flushes (it shows the results); otherwise the
+ * worker sends with the session it last saw (member, team, CSRF token). A
+ * batch-level failure throws, so the browser retries the sync later.
+ */
+
+self.addEventListener('sync', (event) => {
+  if (event.tag !== PatchOutbox.SYNC_TAG) { return; }
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: 'window' });
+    if (windows.length) {
+      windows.forEach((client) => client.postMessage({ type: 'outbox-flush' }));
+      return;
+    }
+    const session = await PatchOutbox.getMeta('session');
+    if (!session) { return; }
+    const report = await PatchOutbox.flush(session);
+    if (report.error && report.error !== 'auth') {
+      throw new Error(`outbox replay failed: ${report.error}`);
+    }
+    if (report.results.length && session.pagesUrl) {
+      await refreshPages({ url: session.pagesUrl, member: session.member, team: session.team, force: true })
+        .catch(() => null);
+    }
+  })());
+});
 
 /* ---- static files: stale-while-revalidate with expiry ------------------ */
 
@@ -155,6 +265,20 @@ async function refillShell() {
 
 self.addEventListener('message', (event) => {
   const data = event.data;
+  if (data && data.type === 'pages-refresh') {
+    event.waitUntil((async () => {
+      let count = null;
+      try {
+        count = await refreshPages(data);
+      } catch (err) {
+        // Offline or storage full: the pages kept so far stay until they expire.
+      }
+      if (event.ports && event.ports[0]) {
+        event.ports[0].postMessage({ type: 'pages-cached', count });
+      }
+    })());
+    return;
+  }
   if (!data || data.type !== 'clear') {
     return;
   }

@@ -250,3 +250,11 @@ def test_coach_sees_today_but_cannot_record(team, visit):
         _url("visit", team, visit_id=visit.pk), {"base_version": 1, "actual_minutes": 5}
     )
     assert response.status_code == 404
+
+
+def test_a_copy_kept_for_offline_use_is_audited_as_such(team, alice_client, client_record):
+    alice_client.get(
+        _url("client", team, client_id=client_record.pk), headers={"X-Patch-Offline-Copy": "1"}
+    )
+    event = AuditEvent.objects.get(action="client.view")
+    assert event.detail == {"what": "page, kept for offline use"}

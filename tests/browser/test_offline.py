@@ -1,0 +1,264 @@
+"""Offline: read kept pages, record through the outbox, sync on reconnect, wipe at logout.
+
+Browser side of issue 4 (static/js/outbox.js, static/js/sw.js, docs/sync-protocol.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from caseload.models import TimeEntry, Visit, VisitRecord, VisitStatus
+from tests.browser.conftest import axe_violations, log_in
+from tests.factories import PASSWORD, ClientFactory, InterventionFactory, VisitFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAGES = """async () => {
+  const cache = await caches.open('patch-pages');
+  return (await cache.keys()).map((r) => new URL(r.url).pathname + new URL(r.url).search);
+}"""
+
+
+@pytest.fixture
+def offline_day(world):
+    """Two of Alice's visits today; created before Playwright starts."""
+    team, alice = world["team"], world["alice"]
+    edna = ClientFactory(team=team, name="Edna Walker", primary_nurse=alice)
+    dressing = InterventionFactory(care_problem__client=edna, description="Dress the heel ulcer")
+    done = VisitFactory(client=edna, assigned_to=alice, planned_minutes=25)
+    done.interventions.set([dressing])
+    fred = ClientFactory(team=team, name="Fred Hill", primary_nurse=alice)
+    insulin = InterventionFactory(care_problem__client=fred, description="Give insulin")
+    recorded = VisitFactory(
+        client=fred,
+        assigned_to=alice,
+        planned_minutes=15,
+        window_start=datetime.time(11, 0),
+        window_end=datetime.time(12, 0),
+    )
+    recorded.interventions.set([insulin])
+    return {"edna": edna, "fred": fred, "done": done, "recorded": recorded, "insulin": insulin}
+
+
+def _wait_until_kept(page, paths: list[str]) -> None:
+    """The worker has cached the member's pages list (it does so after the first load)."""
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.wait_for_function(
+        """async (paths) => {
+          const cache = await caches.open('patch-pages');
+          const have = (await cache.keys()).map((r) => new URL(r.url).pathname);
+          return paths.every((p) => have.includes(p));
+        }""",
+        arg=paths,
+        timeout=20_000,
+    )
+
+
+def _go_offline(context) -> None:
+    # set_offline flips navigator.onLine and cuts the page's requests; with Debian's
+    # chromium it also cuts the service worker's own fetch() (checked: "Failed to
+    # fetch" inside the worker). Aborting at the context level as well keeps the test
+    # honest should a browser version let worker requests through.
+    context.set_offline(True)
+    context.route("**/*", lambda route: route.abort("internetdisconnected"))
+
+
+def _go_online(context) -> None:
+    context.unroute("**/*")
+    context.set_offline(False)
+
+
+def test_record_offline_then_sync_and_teammate_sees_it(
+    offline_day, browser, tablet, server_url, world
+):
+    slug = "/t/riverside"
+    today = f"{slug}/today/"
+    edna_page = f"{slug}/clients/{offline_day['edna'].pk}/"
+    fred_visit = f"{slug}/visits/{offline_day['recorded'].pk}/"
+
+    bob = browser.new_context(**tablet).new_page()
+    log_in(bob, server_url, "bob@example.org", PASSWORD)
+    bob.goto(f"{server_url}{slug}/board/")
+    bob.wait_for_selector("body[data-live-state=open]")
+    edna_on_board = bob.locator("#team-board li", has_text="Edna Walker")
+    assert edna_on_board.get_by_text("Done").count() == 0
+
+    context = browser.new_context(**tablet)
+    alice = context.new_page()
+    log_in(alice, server_url, "alice@example.org", PASSWORD)
+    alice.goto(f"{server_url}{today}")
+    _wait_until_kept(alice, [today, edna_page, fred_visit])
+    kept = alice.evaluate(PAGES)
+    assert not any("/time/" in p or "/board/" in p for p in kept)  # only the listed pages
+    alice.goto(f"{server_url}{slug}/time/")  # open while online; the time entry is added offline
+
+    _go_offline(context)
+    # Time entry, from the page that was open when the signal went.
+    alice.get_by_label("Category", exact=True).select_option("indirect")
+    alice.get_by_label("Minutes", exact=True).fill("20")
+    alice.get_by_label("What (optional)").fill("Phoned the GP")
+    alice.get_by_role("button", name="Add time").click()
+    status = alice.locator("#outbox-status")
+    status.get_by_text("1 change waiting to be sent").wait_for()
+
+    # Today and a client page open from the kept copies, with an "as of" banner.
+    alice.goto(f"{server_url}{today}")
+    status.get_by_text("Offline — as of").wait_for()
+    alice.goto(f"{server_url}{edna_page}")
+    assert alice.get_by_role("heading", name="Edna Walker", level=1).is_visible()
+    status.get_by_text("Offline — as of").wait_for()
+
+    alice.goto(f"{server_url}{today}")
+    alice.locator("#today-visits li", has_text="Edna Walker").get_by_role(
+        "button", name="Done as planned"
+    ).click()
+    status.get_by_text("2 changes waiting to be sent").wait_for()
+
+    alice.goto(f"{server_url}{fred_visit}")
+    alice.get_by_label("Minutes with the client").fill("18")
+    alice.get_by_label("Travel minutes").fill("7")
+    alice.get_by_role("button", name="Save visit record").click()
+    status.get_by_text("3 changes waiting to be sent").wait_for()
+
+    # Still offline after a reload: nothing was sent, all of it is still listed.
+    alice.reload()
+    status.get_by_text("3 changes waiting to be sent").wait_for()
+    status.get_by_text("Changes waiting (3)").click()
+    assert status.get_by_text("Time entry").is_visible()
+    assert status.get_by_text("Visit done as planned — Edna Walker").is_visible()
+    assert status.get_by_text("Visit record — Fred Hill").is_visible()
+    assert status.get_by_text("Offline", exact=True).is_visible()
+    assert axe_violations(alice) == []
+    assert Visit.objects.get(pk=offline_day["done"].pk).status == VisitStatus.PLANNED
+    assert not TimeEntry.objects.filter(member=world["alice"], category="indirect").exists()
+
+    _go_online(context)
+    alice.wait_for_selector("body[data-outbox-pending='0']", timeout=20_000)
+    status.get_by_text("All changes saved").wait_for()
+    assert status.get_by_text("Last sync").is_visible()
+
+    assert Visit.objects.get(pk=offline_day["done"].pk).status == VisitStatus.DONE
+    record = VisitRecord.objects.get(visit=offline_day["recorded"])
+    assert (record.actual_minutes, record.travel_minutes) == (18, 7)
+    assert list(record.interventions_done.all()) == [offline_day["insulin"]]
+    entry = TimeEntry.objects.get(member=world["alice"], category="indirect")
+    assert (entry.minutes, entry.description, entry.date) == (
+        20,
+        "Phoned the GP",
+        timezone.localdate(),
+    )
+    edna_on_board.get_by_text("Done").wait_for(timeout=10_000)
+
+    # Logging out (nothing pending) wipes the kept pages and the outbox database.
+    alice.get_by_role("button", name="Log out").click()
+    alice.wait_for_selector("body[data-outbox-cleared]", timeout=10_000)
+    alice.wait_for_function(
+        """async () => !(await caches.keys()).includes('patch-pages')""", timeout=10_000
+    )
+    cached = alice.evaluate(
+        """async () => {
+          const urls = [];
+          for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            urls.push(...(await cache.keys()).map((r) => new URL(r.url).pathname));
+          }
+          return urls;
+        }"""
+    )
+    assert not [u for u in cached if u.startswith("/t/")]
+    databases = alice.evaluate("async () => (await indexedDB.databases()).map((d) => d.name)")
+    assert "patch-outbox" not in databases
+
+
+def test_logout_with_unsent_changes_needs_a_second_tap(
+    offline_day, browser, tablet, server_url, world
+):
+    context = browser.new_context(**tablet)
+    alice = context.new_page()
+    log_in(alice, server_url, "alice@example.org", PASSWORD)
+    alice.goto(f"{server_url}/t/riverside/today/")
+    alice.wait_for_selector("#outbox-status:not([hidden])")
+    _go_offline(context)
+    alice.locator("#today-visits li", has_text="Edna Walker").get_by_role(
+        "button", name="Done as planned"
+    ).click()
+    alice.locator("#outbox-status").get_by_text("1 change waiting to be sent").wait_for()
+
+    alice.get_by_role("button", name="Log out").click()
+    warning = alice.locator("#outbox-logout-warning")
+    warning.get_by_text("1 change has not reached the server").wait_for()
+    assert axe_violations(alice) == []
+    warning.get_by_role("button", name="Stay logged in").click()
+    assert warning.count() == 0
+    assert alice.evaluate("() => document.body.dataset.outboxPending") == "1"
+
+    _go_online(context)
+    alice.wait_for_selector("body[data-outbox-pending='0']", timeout=20_000)
+    assert Visit.objects.get(pk=offline_day["done"].pk).status == VisitStatus.DONE
+
+
+def test_session_ending_offline_keeps_the_outbox_until_the_same_member_logs_in(
+    offline_day, browser, tablet, server_url, world
+):
+    from django.contrib.sessions.models import Session
+
+    context = browser.new_context(**tablet)
+    alice = context.new_page()
+    log_in(alice, server_url, "alice@example.org", PASSWORD)
+    alice.goto(f"{server_url}/t/riverside/today/")
+    alice.wait_for_selector("#outbox-status:not([hidden])")
+    _go_offline(context)
+    alice.locator("#today-visits li", has_text="Edna Walker").get_by_role(
+        "button", name="Done as planned"
+    ).click()
+    status = alice.locator("#outbox-status")
+    status.get_by_text("1 change waiting to be sent").wait_for()
+
+    Session.objects.all().delete()  # the session ends while the tablet has no signal
+    _go_online(context)
+    status.get_by_text("Log in again to send 1 change").wait_for(timeout=20_000)
+    assert alice.evaluate("() => document.body.dataset.outboxPending") == "1"
+    assert Visit.objects.get(pk=offline_day["done"].pk).status == VisitStatus.PLANNED
+
+    log_in(alice, server_url, "alice@example.org", PASSWORD)
+    alice.goto(f"{server_url}/t/riverside/today/")
+    alice.wait_for_selector("body[data-outbox-pending='0']", timeout=20_000)
+    assert Visit.objects.get(pk=offline_day["done"].pk).status == VisitStatus.DONE
+
+
+def test_a_change_overtaken_offline_is_listed_as_needing_attention(
+    offline_day, browser, tablet, server_url, world
+):
+    context = browser.new_context(**tablet)
+    alice = context.new_page()
+    log_in(alice, server_url, "alice@example.org", PASSWORD)
+    alice.goto(f"{server_url}/t/riverside/today/")
+    alice.wait_for_selector("#outbox-status:not([hidden])")
+    _go_offline(context)
+    alice.locator("#today-visits li", has_text="Edna Walker").get_by_role(
+        "button", name="Done as planned"
+    ).click()
+    alice.locator("#outbox-status").get_by_text("1 change waiting to be sent").wait_for()
+
+    # Meanwhile Bob, online, says the visit did not happen (his form also goes
+    # through his outbox).
+    bob = browser.new_context(**tablet).new_page()
+    log_in(bob, server_url, "bob@example.org", PASSWORD)
+    bob.goto(f"{server_url}/t/riverside/visits/{offline_day['done'].pk}/")
+    bob.get_by_text("The visit did not happen").click()
+    bob.get_by_label("Status").select_option("cancelled")
+    bob.get_by_label("Reason").fill("Admitted to hospital")
+    bob.get_by_role("button", name="Save", exact=True).click()
+    bob.get_by_text("The visit is marked cancelled.").wait_for(timeout=20_000)
+    visit = Visit.objects.get(pk=offline_day["done"].pk)
+    assert visit.status == VisitStatus.CANCELLED
+
+    _go_online(context)
+    link = alice.get_by_role("link", name="See what needs your attention")
+    link.wait_for(timeout=20_000)
+    assert link.get_attribute("href") == "/t/riverside/sync/attention/"
+    alice.wait_for_selector("body[data-outbox-pending='0']")
+    assert Visit.objects.get(pk=visit.pk).status == VisitStatus.CANCELLED
