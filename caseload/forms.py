@@ -158,6 +158,23 @@ class VisitForm(GovukForm, forms.Form):
         return data
 
 
+class VisitEditForm(GovukForm, forms.Form):
+    base_version = forms.IntegerField(widget=forms.HiddenInput)
+    date = forms.DateField(widget=DATE)
+    window_start = forms.TimeField(label="From", widget=TIME)
+    window_end = forms.TimeField(label="Until", widget=TIME)
+    planned_minutes = forms.IntegerField(
+        label="Planned minutes",
+        min_value=1,
+        max_value=1440,
+        widget=forms.NumberInput(attrs=MINUTES),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["planned_minutes"].widget.attrs["class"] = MINUTES["class"]
+
+
 class VisitRecordForm(GovukForm, forms.Form):
     base_version = forms.IntegerField(widget=forms.HiddenInput)
     interventions_done = forms.ModelMultipleChoiceField(

@@ -24,6 +24,7 @@ urlpatterns = [
     path("clients/<int:client_id>/notes/add/", views.note_add, name="note_add"),
     path("clients/<int:client_id>/visits/add/", views.visit_add, name="visit_add"),
     path("visits/<uuid:visit_id>/", views.visit_detail, name="visit"),
+    path("visits/<uuid:visit_id>/edit/", views.visit_edit, name="visit_edit"),
     path("visits/<uuid:visit_id>/done/", views.visit_done, name="visit_done"),
     path("visits/<uuid:visit_id>/status/", views.visit_status, name="visit_status"),
     path("visits/<uuid:visit_id>/reassign/", views.visit_reassign, name="visit_reassign"),

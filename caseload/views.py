@@ -28,6 +28,7 @@ from caseload.forms import (
     RatingForm,
     ReassignForm,
     TimeEntryForm,
+    VisitEditForm,
     VisitForm,
     VisitRecordForm,
     VisitStatusForm,
@@ -414,6 +415,36 @@ def visit_detail(request: TeamRequest, visit_id) -> HttpResponse:
         ),
     )
     return render(request, "caseload/visit_detail.html", context)
+
+
+@team_view(write=True)
+def visit_edit(request: TeamRequest, visit_id) -> HttpResponse:
+    """Change one planned visit's day, time window or minutes."""
+    visit = selectors.visit_for_member(team=request.team, visit_id=visit_id)
+    initial = {
+        "base_version": visit.version,
+        "date": visit.date,
+        "window_start": visit.window_start,
+        "window_end": visit.window_end,
+        "planned_minutes": visit.planned_minutes,
+    }
+    form = VisitEditForm(request.POST or None, initial=initial)
+    back = reverse("caseload:visit", kwargs={"team_slug": request.team.slug, "visit_id": visit.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_update(visit=visit, by=request.user, **form.cleaned_data)
+        except services.VersionConflict as conflict:
+            return _conflict(request, conflict, back=back)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except services.CaseloadError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The visit was changed.")
+            return redirect(back)
+    return _form_page(
+        request, form, title=f"Change the visit to {visit.client}", submit="Save", back=back
+    )
 
 
 @team_view(write=True)

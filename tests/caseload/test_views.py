@@ -258,3 +258,38 @@ def test_a_copy_kept_for_offline_use_is_audited_as_such(team, alice_client, clie
     )
     event = AuditEvent.objects.get(action="client.view")
     assert event.detail == {"what": "page, kept for offline use"}
+
+
+def test_a_planned_visit_can_be_moved_one_by_one(team, alice_client, visit):
+    response = alice_client.post(
+        _url("visit_edit", team, visit_id=visit.pk),
+        {
+            "base_version": 1,
+            "date": "2026-12-02",
+            "window_start": "14:00",
+            "window_end": "15:00",
+            "planned_minutes": 40,
+        },
+    )
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert (str(visit.date), visit.window_start.hour, visit.planned_minutes, visit.version) == (
+        "2026-12-02",
+        14,
+        40,
+        2,
+    )
+
+
+def test_moving_a_visit_to_end_before_it_starts_is_refused_by_the_field(team, alice_client, visit):
+    response = alice_client.post(
+        _url("visit_edit", team, visit_id=visit.pk),
+        {
+            "base_version": 1,
+            "date": "2026-12-02",
+            "window_start": "14:00",
+            "window_end": "13:00",
+            "planned_minutes": 40,
+        },
+    )
+    assert "end after it starts" in response.content.decode()
