@@ -249,13 +249,15 @@ def client_summary_pdf(request: TeamRequest, client_id: int) -> HttpResponse:
 # Care plan -------------------------------------------------------------------------------
 
 
-@team_view(write=True)
-def care_problem_add(request: TeamRequest, client_id: int) -> HttpResponse:
+def _care_plan_form(
+    request: TeamRequest, client_id: int, make_form, save, *, title: str, submit: str, **extra
+):
+    """Show a care-plan form and, once valid, save it through ``save`` and return to the client."""
     client = selectors.client_for_member(team=request.team, client_id=client_id)
-    form = CareProblemForm(request.POST or None)
+    form = make_form(request.POST or None, client)
     if request.method == "POST" and form.is_valid():
         try:
-            services.care_problem_add(client=client, by=request.user, **form.cleaned_data)
+            save(client, form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -263,49 +265,46 @@ def care_problem_add(request: TeamRequest, client_id: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        title=f"Add a problem to {client}'s care plan",
-        submit="Add problem",
+        title=title.format(client=client),
+        submit=submit,
         back=client.get_absolute_url(),
+        **extra,
+    )
+
+
+@team_view(write=True)
+def care_problem_add(request: TeamRequest, client_id: int) -> HttpResponse:
+    return _care_plan_form(
+        request,
+        client_id,
+        lambda data, client: CareProblemForm(data),
+        lambda client, data: services.care_problem_add(client=client, by=request.user, **data),
+        title="Add a problem to {client}'s care plan",
+        submit="Add problem",
     )
 
 
 @team_view(write=True)
 def intervention_add(request: TeamRequest, client_id: int) -> HttpResponse:
-    client = selectors.client_for_member(team=request.team, client_id=client_id)
-    form = InterventionForm(request.POST or None, client=client)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.intervention_add(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            return redirect(client)
-    return _form_page(
+    return _care_plan_form(
         request,
-        form,
-        title=f"Add an intervention for {client}",
+        client_id,
+        lambda data, client: InterventionForm(data, client=client),
+        lambda client, data: services.intervention_add(by=request.user, **data),
+        title="Add an intervention for {client}",
         submit="Add intervention",
-        back=client.get_absolute_url(),
     )
 
 
 @team_view(write=True)
 def rating_add(request: TeamRequest, client_id: int) -> HttpResponse:
-    client = selectors.client_for_member(team=request.team, client_id=client_id)
-    form = RatingForm(request.POST or None, client=client)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rating_add(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            return redirect(client)
-    return _form_page(
+    return _care_plan_form(
         request,
-        form,
-        title=f"Rate {client}'s progress",
+        client_id,
+        lambda data, client: RatingForm(data, client=client),
+        lambda client, data: services.rating_add(by=request.user, **data),
+        title="Rate {client}'s progress",
         submit="Save rating",
-        back=client.get_absolute_url(),
         kbs_labels=KBS_LABELS,
     )
 

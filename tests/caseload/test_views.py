@@ -293,3 +293,52 @@ def test_moving_a_visit_to_end_before_it_starts_is_refused_by_the_field(team, al
         },
     )
     assert "end after it starts" in response.content.decode()
+
+
+def test_care_plan_grows_through_its_forms(team, alice_client, client_record, intervention):
+    alice_client.post(
+        _url("problem_add", team, client_id=client_record.pk),
+        {
+            "problem": "22",
+            "scope": "individual",
+            "severity": "actual",
+            "signs_symptoms": "Back pain at night",
+        },
+    )
+    problem = client_record.problems.get(problem_id="22")
+    alice_client.post(
+        _url("intervention_add", team, client_id=client_record.pk),
+        {
+            "care_problem": problem.pk,
+            "category": "surveillance",
+            "target": 62,
+            "description": "Pain score",
+            "frequency": "weekly",
+            "minutes": 10,
+        },
+    )
+    alice_client.post(
+        _url("rating_add", team, client_id=client_record.pk),
+        {"care_problem": problem.pk, "knowledge": 2, "behaviour": 3, "status": 2},
+    )
+    assert problem.interventions.get().description == "Pain score"
+    assert (problem.ratings.get().knowledge, problem.signs_symptoms) == (2, "Back pain at night")
+
+
+def test_signs_and_symptoms_on_a_potential_problem_are_refused_by_the_field(
+    team, alice_client, client_record
+):
+    response = alice_client.post(
+        _url("problem_add", team, client_id=client_record.pk),
+        {"problem": "22", "scope": "individual", "severity": "potential", "signs_symptoms": "Pain"},
+    )
+    assert "only for an Actual problem" in response.content.decode()
+    assert not client_record.problems.exists()
+
+
+def test_a_rating_outside_one_to_five_is_refused_by_the_field(team, alice_client, intervention):
+    response = alice_client.post(
+        _url("rating_add", team, client_id=intervention.client_id),
+        {"care_problem": intervention.care_problem_id, "knowledge": 7, "behaviour": 3, "status": 2},
+    )
+    assert "id_knowledge-error" in response.content.decode()
