@@ -68,14 +68,16 @@ def test_hot_pages_use_the_same_number_of_queries_at_10_and_1000_clients(
     assert len(large) == len(small)
 
 
-def test_client_page_uses_the_same_number_of_queries_whatever_its_history(
+def test_client_page_uses_the_same_number_of_queries_at_10_and_1000_clients_and_any_history(
     team, alice, alice_client
 ):
+    _many_clients(team, alice, 10)
     client = ClientFactory(team=team)
     InterventionFactory(care_problem__client=client)
     alice_client.get(_url("client", team, client_id=client.pk))
     with CaptureQueriesContext(connection) as small:
         alice_client.get(_url("client", team, client_id=client.pk))
+    _many_clients(team, alice, 990)
     for _ in range(5):
         InterventionFactory(care_problem__client=client)
         VisitFactory(client=client, status=VisitStatus.PLANNED)
