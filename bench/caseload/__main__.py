@@ -176,7 +176,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database(s) afterwards")
     parser.add_argument(
         "--doc",
-        default=str(ROOT / "docs/benchmarks-caseload.md"),
+        default=str(ROOT / "docs/benchmarks.md"),
         help="write the results section here ('' to skip)",
     )
     args = parser.parse_args()

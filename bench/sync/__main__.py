@@ -1,6 +1,6 @@
 """Apply 1,000 offline mutations through the sync endpoint, and the same visits through forms.
 
-Usage: python -m bench.sync [--visits 1000] [--database sqlite|postgres|both] [--out FILE]
+Usage: python -m bench.sync [--visits 1000] [--database sqlite|postgres|both] [--no-write]
 
 Each run builds a fresh database (a temporary SQLite file, or `patch_bench_sync` on the local
 PostgreSQL), then records N planned visits twice over: once as `visit.record` mutations in
@@ -20,6 +20,8 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+
+from bench.doc import write_section
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = "postgres://postgres@127.0.0.1:5432/patch_bench_sync"
@@ -146,7 +148,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--visits", type=int, default=1000)
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--out", type=Path)
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -169,8 +171,8 @@ def main() -> None:
     ]
     text = "\n".join(lines)
     print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+    if not args.no_write:
+        write_section("sync", text)
 
 
 if __name__ == "__main__":
