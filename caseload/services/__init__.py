@@ -1,0 +1,50 @@
+"""Writes for the caseload. Online forms and the offline sync call these same functions.
+
+Each runs in one transaction, checks the version the write was based on, audits, and tells the
+team after commit.
+"""
+
+from caseload.services.careplan import care_problem_add, intervention_add, note_add, rating_add
+from caseload.services.clients import (
+    client_create,
+    client_record_viewed,
+    client_set_status,
+    client_update,
+)
+from caseload.services.common import CaseloadError, VersionConflict
+from caseload.services.handovers import handover_acknowledge, handover_create
+from caseload.services.timesheets import time_entry_save
+from caseload.services.visits import (
+    RatingInput,
+    visit_create,
+    visit_done_as_planned,
+    visit_reassign,
+    visit_record_save,
+    visit_set_status,
+    visit_update,
+    visits_generate,
+)
+
+__all__ = [
+    "CaseloadError",
+    "RatingInput",
+    "VersionConflict",
+    "care_problem_add",
+    "client_create",
+    "client_record_viewed",
+    "client_set_status",
+    "client_update",
+    "handover_acknowledge",
+    "handover_create",
+    "intervention_add",
+    "note_add",
+    "rating_add",
+    "time_entry_save",
+    "visit_create",
+    "visit_done_as_planned",
+    "visit_record_save",
+    "visit_reassign",
+    "visit_set_status",
+    "visit_update",
+    "visits_generate",
+]

@@ -1,0 +1,1 @@
+"""Caseload pages: thin views over caseload.services and caseload.selectors."""

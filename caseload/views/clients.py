@@ -1,0 +1,237 @@
+"""Clients and their care plans."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from caseload import pdf, selectors, services
+from caseload.charts import kbs_chart
+from caseload.forms import (
+    CareProblemForm,
+    ClientForm,
+    DischargeForm,
+    InterventionForm,
+    NoteForm,
+    RatingForm,
+)
+from caseload.models import KBS_LABELS, ClientStatus, Note
+from caseload.views.common import (
+    apply_errors,
+    conflict_response,
+    form_page,
+    read_label,
+    team_context,
+)
+from teams.access import TeamRequest, team_view
+
+
+@team_view()
+def client_list(request: TeamRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    status = request.GET.get("status", "")
+    page = selectors.client_search(
+        team=request.team, query=query, status=status, page=request.GET.get("page", 1)
+    )
+    return render(
+        request,
+        "caseload/client_list.html",
+        team_context(request, page=page, query=query, status=status, statuses=ClientStatus.choices),
+    )
+
+
+@team_view(write=True)
+def client_create(request: TeamRequest) -> HttpResponse:
+    form = ClientForm(request.POST or None, team=request.team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client = services.client_create(team=request.team, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"{client} was added to your caseload.")
+            return redirect(client)
+    back = reverse("caseload:clients", kwargs={"team_slug": request.team.slug})
+    return form_page(request, form, title="Add a client", submit="Add client", back=back)
+
+
+@team_view()
+def client_detail(request: TeamRequest, client_id: int) -> HttpResponse:
+    client = selectors.client_for_member(team=request.team, client_id=client_id)
+    services.client_record_viewed(client=client, by=request.user, what=read_label(request, "page"))
+    today_date = timezone.localdate()
+    plan = selectors.care_plan(client=client)
+    charts = {
+        view.care_problem.pk: kbs_chart(
+            view.ratings, title=f"Ratings over time: {view.care_problem.problem}"
+        )
+        for view in plan
+    }
+    context = team_context(
+        request,
+        client=client,
+        plan=plan,
+        charts=charts,
+        kbs_labels=KBS_LABELS,
+        visitors=selectors.recent_visitors(client=client, today=today_date),
+        upcoming=selectors.client_upcoming_visits(client=client, today=today_date),
+        notes=selectors.client_notes(client=client),
+        access_log=selectors.client_access_log(client=client),
+        handovers=client.handovers.filter(acknowledged_at__isnull=True).select_related(
+            "author", "to"
+        ),
+        note_form=NoteForm(),
+        discharge_form=DischargeForm(
+            initial={"status": client.status, "base_version": client.version}
+        ),
+    )
+    return render(request, "caseload/client_detail.html", context)
+
+
+@team_view(write=True)
+def client_edit(request: TeamRequest, client_id: int) -> HttpResponse:
+    client = selectors.client_for_member(team=request.team, client_id=client_id)
+    form = ClientForm(request.POST or None, instance=client, team=request.team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_update(
+                client=client,
+                by=request.user,
+                base_version=int(request.POST.get("base_version", 0)),
+                **form.cleaned_data,
+            )
+        except services.VersionConflict as conflict:
+            return conflict_response(request, conflict, back=client.get_absolute_url())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"{client}'s details were saved.")
+            return redirect(client)
+    return form_page(
+        request,
+        form,
+        title=f"Change {client}'s details",
+        submit="Save",
+        back=client.get_absolute_url(),
+        base_version=client.version,
+    )
+
+
+@team_view(write=True)
+@require_POST
+def client_status(request: TeamRequest, client_id: int) -> HttpResponse:
+    client = selectors.client_for_member(team=request.team, client_id=client_id)
+    form = DischargeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.client_set_status(
+                client=client,
+                by=request.user,
+                base_version=form.cleaned_data["base_version"],
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, f"{client} is now {form.cleaned_data['status']}.")
+        except services.VersionConflict as conflict:
+            return conflict_response(request, conflict, back=client.get_absolute_url())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect(client)
+
+
+@team_view()
+def client_summary_pdf(request: TeamRequest, client_id: int) -> HttpResponse:
+    client = selectors.client_for_member(team=request.team, client_id=client_id)
+    services.client_record_viewed(client=client, by=request.user, what="summary pdf")
+    return pdf.client_summary(request, client)
+
+
+# Care plan -------------------------------------------------------------------------------
+
+
+def _care_plan_form(
+    request: TeamRequest, client_id: int, make_form, save, *, title: str, submit: str, **extra
+):
+    """Show a care-plan form and, once valid, save it through ``save`` and return to the client."""
+    client = selectors.client_for_member(team=request.team, client_id=client_id)
+    form = make_form(request.POST or None, client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(client, form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            return redirect(client)
+    return form_page(
+        request,
+        form,
+        title=title.format(client=client),
+        submit=submit,
+        back=client.get_absolute_url(),
+        **extra,
+    )
+
+
+@team_view(write=True)
+def care_problem_add(request: TeamRequest, client_id: int) -> HttpResponse:
+    return _care_plan_form(
+        request,
+        client_id,
+        lambda data, client: CareProblemForm(data),
+        lambda client, data: services.care_problem_add(client=client, by=request.user, **data),
+        title="Add a problem to {client}'s care plan",
+        submit="Add problem",
+    )
+
+
+@team_view(write=True)
+def intervention_add(request: TeamRequest, client_id: int) -> HttpResponse:
+    return _care_plan_form(
+        request,
+        client_id,
+        lambda data, client: InterventionForm(data, client=client),
+        lambda client, data: services.intervention_add(by=request.user, **data),
+        title="Add an intervention for {client}",
+        submit="Add intervention",
+    )
+
+
+@team_view(write=True)
+def rating_add(request: TeamRequest, client_id: int) -> HttpResponse:
+    return _care_plan_form(
+        request,
+        client_id,
+        lambda data, client: RatingForm(data, client=client),
+        lambda client, data: services.rating_add(by=request.user, **data),
+        title="Rate {client}'s progress",
+        submit="Save rating",
+        kbs_labels=KBS_LABELS,
+    )
+
+
+@team_view(write=True)
+@require_POST
+def note_add(request: TeamRequest, client_id: int) -> HttpResponse:
+    client = selectors.client_for_member(team=request.team, client_id=client_id)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        original = None
+        if form.cleaned_data["addendum_to"]:
+            original = Note.objects.filter(
+                client=client, pk=form.cleaned_data["addendum_to"]
+            ).first()
+        try:
+            services.note_add(
+                client=client, by=request.user, text=form.cleaned_data["text"], addendum_to=original
+            )
+            messages.success(request, "Your note was added.")
+        except (ValidationError, services.CaseloadError) as error:
+            messages.error(request, str(getattr(error, "message", error)))
+    else:
+        messages.error(request, "Write the note before adding it.")
+    return redirect(client)
