@@ -105,6 +105,7 @@ class InterventionForm(GovukForm, forms.Form):
 
 
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
+RATING_CONCEPTS = ("knowledge", "behaviour", "status")
 
 
 class RatingForm(GovukForm, forms.Form):
@@ -209,12 +210,48 @@ class VisitRecordForm(GovukForm, forms.Form):
     )
 
     def __init__(self, *args, visit: Visit, **kwargs) -> None:
+        self.problems = list(
+            CarePlanProblem.objects.filter(
+                client_id=visit.client_id, status="active"
+            ).select_related("problem")
+        )
         super().__init__(*args, **kwargs)
         self.fields["interventions_done"].queryset = Intervention.objects.filter(
             client_id=visit.client_id, active=True
         ).select_related("target")
         for name in ("actual_minutes", "travel_minutes"):
             self.fields[name].widget.attrs["class"] = MINUTES["class"]
+        for problem in self.problems:
+            for concept in RATING_CONCEPTS:
+                field = forms.TypedChoiceField(
+                    label=concept.capitalize(),
+                    choices=[("", "Not rated"), *RATING_CHOICES],
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                )
+                field.widget.attrs["class"] = "govuk-select"
+                self.fields[f"rating_{problem.pk}_{concept}"] = field
+
+    def rating_rows(self) -> list[tuple[CarePlanProblem, list]]:
+        """Each active problem with its three rating fields, for the template."""
+        return [(p, [self[f"rating_{p.pk}_{c}"] for c in RATING_CONCEPTS]) for p in self.problems]
+
+    def clean(self):
+        data = super().clean()
+        self.ratings = []
+        for problem in self.problems:
+            scores = [data.get(f"rating_{problem.pk}_{c}") for c in RATING_CONCEPTS]
+            if all(score is None for score in scores):
+                continue
+            if any(score is None for score in scores):
+                self.add_error(
+                    f"rating_{problem.pk}_knowledge",
+                    f"Rate all three for {problem.problem}, or none.",
+                )
+                continue
+            self.ratings.append((problem, scores))
+        return data
 
 
 class VisitStatusForm(GovukForm, forms.Form):

@@ -83,6 +83,12 @@ def visit_detail(request: TeamRequest, visit_id) -> HttpResponse:
                     travel_minutes=data["travel_minutes"],
                     interventions_done=data["interventions_done"],
                     note=data["note"],
+                    ratings=[
+                        services.RatingInput(
+                            care_problem=problem, knowledge=k, behaviour=b, status=st
+                        )
+                        for problem, (k, b, st) in form.ratings
+                    ],
                 )
             except services.VersionConflict as conflict:
                 return conflict_response(

@@ -317,7 +317,7 @@
   var KINDS = {
     'visit.record': { label: 'Visit record', done: 'Visit to {label} recorded.', rowId: 'record_id',
       fields: { actual_minutes: ['int', 1, 1440], travel_minutes: ['int', 0, 1440, 0],
-        interventions_done: ['ids'], note: ['text'] } },
+        interventions_done: ['ids'], note: ['text'], ratings: ['ratings'] } },
     'visit.done': { label: 'Visit done as planned', done: 'Visit to {label} recorded as planned.', fields: {} },
     'visit.status': { label: 'Visit did not happen', done: 'The visit is marked {status}.',
       fields: { status: ['str'], reason: ['str'] } },
@@ -385,7 +385,7 @@
       meta: el('p', { class: 'govuk-body-s patch-outbox__meta' }),
       auth: el('p', { class: 'govuk-body-s patch-outbox__auth', hidden: '' }),
       list: el('ul', { class: 'govuk-list govuk-list--bullet patch-outbox__list' }),
-      listTitle: el('span', { class: 'govuk-details__summary-text' }),
+      listTitle: el('span', { class: 'govuk-details__summary-text', text: 'Changes waiting (0)' }),
       send: el('button', { type: 'button', class: 'govuk-button govuk-button--secondary patch-outbox__send', text: 'Send now' })
     };
     parts.live = el('p', { class: 'govuk-body patch-outbox__summary', 'aria-live': 'polite', 'aria-atomic': 'true' },
@@ -633,6 +633,30 @@
     return /^\d+$/.test(value) ? Number(value) : value;
   }
 
+  // Rating selects are named rating_<care problem id>_<concept>; a problem is rated
+  // when all three are chosen, skipped when none is, and an error otherwise.
+  function ratingsFrom(form) {
+    var byProblem = {};
+    Array.prototype.forEach.call(form.elements, function (field) {
+      var m = /^rating_(.+)_(knowledge|behaviour|status)$/.exec(field.name || '');
+      if (!m) { return; }
+      byProblem[m[1]] = byProblem[m[1]] || {};
+      if (field.value !== '') { byProblem[m[1]][m[2]] = Number(field.value); }
+    });
+    var list = [];
+    var error = null;
+    Object.keys(byProblem).forEach(function (id) {
+      var r = byProblem[id];
+      var n = Object.keys(r).length;
+      if (n === 3) {
+        list.push({ care_problem: id, knowledge: r.knowledge, behaviour: r.behaviour, status: r.status });
+      } else if (n > 0) {
+        error = 'Rate all three (knowledge, behaviour, status) for a problem, or none.';
+      }
+    });
+    return { list: list, error: error };
+  }
+
   // Build the payload; returns {payload} or {errors: [..]}.
   function payloadFor(form, spec) {
     var payload = {};
@@ -644,7 +668,10 @@
       var raw = values.length ? values[0] : (form.dataset[hintKey] || '');
       raw = String(raw).trim();
       var label = FIELD_NAMES[name] || name;
-      if (type[0] === 'ids') {
+      if (type[0] === 'ratings') {
+        var rated = ratingsFrom(form);
+        if (rated.error) { errors.push(rated.error); } else if (rated.list.length) { payload[name] = rated.list; }
+      } else if (type[0] === 'ids') {
         payload[name] = values.map(asId);
       } else if (type[0] === 'id') {
         if (!raw) { errors.push(label + ' is needed.'); } else { payload[name] = asId(raw); }

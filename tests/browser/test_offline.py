@@ -249,7 +249,9 @@ def test_a_change_overtaken_offline_is_listed_as_needing_attention(
     log_in(bob, server_url, "bob@example.org", PASSWORD)
     bob.goto(f"{server_url}/t/riverside/visits/{offline_day['done'].pk}/")
     bob.get_by_text("The visit did not happen").click()
-    bob.get_by_label("Status").select_option("cancelled")
+    bob.locator("form[data-outbox-kind='visit.status']").get_by_label("Status").select_option(
+        "cancelled"
+    )
     bob.get_by_label("Reason").fill("Admitted to hospital")
     bob.get_by_role("button", name="Save", exact=True).click()
     bob.get_by_text("The visit is marked cancelled.").wait_for(timeout=20_000)

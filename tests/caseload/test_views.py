@@ -344,3 +344,38 @@ def test_a_rating_outside_one_to_five_is_refused_by_the_field(team, alice_client
         {"care_problem": intervention.care_problem_id, "knowledge": 7, "behaviour": 3, "status": 2},
     )
     assert "id_knowledge-error" in response.content.decode()
+
+
+def test_recording_a_visit_can_rate_its_problems(team, alice_client, visit, intervention):
+    problem = intervention.care_problem
+    response = alice_client.post(
+        _url("visit", team, visit_id=visit.pk),
+        {
+            "base_version": 1,
+            "actual_minutes": 20,
+            "travel_minutes": 0,
+            f"rating_{problem.pk}_knowledge": 3,
+            f"rating_{problem.pk}_behaviour": 4,
+            f"rating_{problem.pk}_status": 2,
+        },
+    )
+    assert response.status_code == 302
+    rating = problem.ratings.get()
+    assert (rating.knowledge, rating.behaviour, rating.status, rating.visit) == (3, 4, 2, visit)
+
+
+def test_a_half_rated_problem_is_refused_and_nothing_is_recorded(
+    team, alice_client, visit, intervention
+):
+    problem = intervention.care_problem
+    response = alice_client.post(
+        _url("visit", team, visit_id=visit.pk),
+        {
+            "base_version": 1,
+            "actual_minutes": 20,
+            "travel_minutes": 0,
+            f"rating_{problem.pk}_knowledge": 3,
+        },
+    )
+    assert "Rate all three" in response.content.decode()
+    assert not Visit.objects.filter(status="done").exists()
