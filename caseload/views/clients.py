@@ -211,6 +211,8 @@ def rating_add(request: TeamRequest, client_id: int) -> HttpResponse:
         title="Rate {client}'s progress",
         submit="Save rating",
         kbs_labels=KBS_LABELS,
+        outbox_kind="rating.add",
+        outbox_label="Rating",
     )
 
 

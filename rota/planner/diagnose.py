@@ -37,7 +37,8 @@ def _prechecks(problem: Problem) -> list[str]:
     for person in problem.staff:
         if person.max_minutes is not None and person.min_minutes > person.max_minutes:
             reasons.append(
-                f"{person.id} needs at least {person.min_minutes} minutes but at most {person.max_minutes}"
+                f"{person.id} needs at least {person.min_minutes} minutes "
+                f"but at most {person.max_minutes}"
             )
         free_days = sum(1 for d in range(problem.horizon) if d not in person.days_off)
         usable = [s for s in problem.shifts if person.may_work(s.id)]

@@ -6,7 +6,8 @@ Formulation notes (why it is shaped like this):
   and fixed days off are removed up front, not constrained), and ``w[p, d]`` = sum of
   them, so every sequence rule is a rule on the 0/1 work string.
 * Min-block rules are forbidden patterns (``off, work*L, off``) as clauses, which
-  propagate well and have a tight LP; max-block rules are sliding-window sums.
+  propagate well; max-block rules are sliding-window sums. (The LP of any compact
+  model is weak here: a person can work 5/6 of every day. ``columns.py`` fixes that.)
 * A forbidden successor ``s -> T`` is one at-most-one over ``x[d, s]`` and all of
   ``x[d+1, t in T]``, tighter than pairwise clauses.
 * Cover slack is an integer pair (under, over) with ``n + under - over = target``.
@@ -35,7 +36,6 @@ class RosterModel:
         guard: Guard | None = None,
         soft: bool = True,
         model: cp_model.CpModel | None = None,
-        use_automaton: bool = False,
     ) -> None:
         self.problem = problem
         self.model = model if model is not None else cp_model.CpModel()
@@ -59,7 +59,7 @@ class RosterModel:
                     if allowed or must == sid:
                         self.x[p, d, s] = self.model.new_bool_var(f"x_{p}_{d}_{s}")
         for p in self.people:
-            self._add_person(p, problem.staff[p], fixed, guard, use_automaton)
+            self._add_person(p, problem.staff[p], fixed, guard)
         if soft:
             self._add_objective()
 
@@ -70,9 +70,7 @@ class RosterModel:
         if lit is not None:
             ct.only_enforce_if(lit)
 
-    def _add_person(
-        self, p: int, person: StaffMember, fixed: dict, guard: Guard | None, use_automaton: bool
-    ) -> None:
+    def _add_person(self, p: int, person: StaffMember, fixed: dict, guard: Guard | None) -> None:
         m, horizon, pid = self.model, self.problem.horizon, person.id
         xs = {
             d: [(s, self.x[p, d, s]) for s in range(len(self.shift_ids)) if (p, d, s) in self.x]
@@ -142,8 +140,6 @@ class RosterModel:
                         clause = [_neg(w[d - 1]), *w[d : d + length], _neg(w[d + length])]
                     self._add(m.add_bool_or(clause), lit)
 
-        if use_automaton and guard is None:
-            _add_sequence_automaton(m, w, person, horizon)
         forbid_short_blocks(
             person.min_consecutive,
             True,
@@ -184,7 +180,6 @@ class RosterModel:
                     terms.append(-r.weight * v)
             elif v is not None:
                 terms.append(r.weight * v)
-        n_staff = len(self.people)
         self.slack: dict[tuple[int, int], tuple[cp_model.IntVar, cp_model.IntVar]] = {}
         for c in problem.cover:
             s = self.s_index.get(c.shift)
@@ -195,72 +190,8 @@ class RosterModel:
             terms.append(c.under_weight * under)
             terms.append(c.over_weight * over)
             self.slack[c.day, s] = (under, over)
-        del n_staff
         m.minimize(sum(terms) + constant)
 
-    def hint(self, current: dict[tuple[int, int], int]) -> None:
-        self.model.clear_hints()
-        for (p, d, s), v in self.x.items():
-            self.model.add_hint(v, current.get((p, d)) == s)
 
-
-def _sequence_transitions(person: StaffMember, horizon: int) -> list[tuple[int, int, int]]:
-    """Return (state, label, next) triples of the block rules; label 1 = working.
-
-    States track the current run: its kind, its length (capped where the rule no longer
-    cares) and whether it touches day 0, which exempts it from minimum lengths.
-    """
-    min_w = max(1, person.min_consecutive)
-    max_w = person.max_consecutive if person.max_consecutive is not None else horizon
-    max_w = min(max_w, horizon)
-    min_o = max(1, person.min_days_off)
-    cap_w = max_w if person.max_consecutive is not None else min_w
-    ids: dict[tuple, int] = {}
-
-    def sid(state: tuple) -> int:
-        return ids.setdefault(state, len(ids))
-
-    sid(("start",))
-    out: list[tuple[int, int, int]] = []
-    todo = [("start",)]
-    seen = set()
-    while todo:
-        st = todo.pop()
-        if st in seen:
-            continue
-        seen.add(st)
-        nxt: list[tuple[int, tuple]] = []
-        kind = st[0]
-        if kind == "start":
-            nxt = [(1, ("wf", 1)), (0, ("of",))]
-        elif kind == "of":
-            nxt = [(0, ("of",)), (1, ("w", 1))]
-        elif kind in ("w", "wf"):
-            k = st[1]
-            if k + 1 <= max_w:
-                nxt.append(
-                    (1, (kind, min(k + 1, cap_w) if person.max_consecutive is None else k + 1))
-                )
-            if kind == "wf" or k >= min_w:
-                nxt.append((0, ("o", 1)))
-        elif kind == "o":
-            k = st[1]
-            nxt.append((0, ("o", min(k + 1, min_o))))
-            if k >= min_o:
-                nxt.append((1, ("w", 1)))
-        for label, target in nxt:
-            out.append((sid(st), label, sid(target)))
-            todo.append(target)
-    return out
-
-
-def _add_sequence_automaton(
-    m: cp_model.CpModel, w: list, person: StaffMember, horizon: int
-) -> None:
-    transitions = _sequence_transitions(person, horizon)
-    states = {a for a, _, _ in transitions} | {b for _, _, b in transitions}
-    m.add_automaton(w, 0, sorted(states), transitions)
-
-
-def _neg(v):  # noqa: ANN001, ANN202 - literal or the shared zero constant
+def _neg(v: cp_model.IntVar) -> cp_model.IntVar:
     return ~v

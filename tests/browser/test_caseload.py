@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from caseload.models import Visit, VisitStatus
+from caseload.models import Rating, SyncMutation, Visit, VisitStatus
 from tests.browser.conftest import axe_violations, log_in
 from tests.factories import (
     PASSWORD,
@@ -109,3 +109,21 @@ def test_caseload_pages_have_no_wcag_violations(caseload, browser, tablet, serve
     page.get_by_role("button", name="Save visit record").click()
     found["record visit with an error"] = axe_violations(page)
     assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_rating_progress_goes_through_the_outbox_and_back_to_the_client(
+    caseload, browser, tablet, server_url, world
+):
+    client = caseload["client"]
+    page = browser.new_context(**tablet).new_page()
+    log_in(page, server_url, "alice@example.org", PASSWORD)
+    page.goto(f"{server_url}/t/riverside/clients/{client.pk}/ratings/add/")
+    page.get_by_label("Problem").select_option(index=1)
+    page.get_by_label("Knowledge").select_option("2")
+    page.get_by_label("Behaviour").select_option("3")
+    page.get_by_label("Status").select_option("4")
+    page.get_by_role("button", name="Save rating").click()
+    page.wait_for_url(f"**/clients/{client.pk}/")
+    rating = Rating.objects.get(client=client)
+    assert (rating.knowledge, rating.behaviour, rating.status) == (2, 3, 4)
+    assert SyncMutation.objects.filter(kind="rating.add", status="applied").exists()

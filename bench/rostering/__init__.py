@@ -1,0 +1,1 @@
+"""Benchmark harness for rota.planner on the Curtois & Qu nurse-rostering instances."""
