@@ -16,7 +16,13 @@ from rota.planner import evaluate, solve
 
 from .reader import read_instance, write_roster
 
-SHARED = Path(os.environ.get("ROSTERING_BENCH_DIR", "/work/shared/bench/rostering"))
+# The published instances live in the shared folder beside the checkout (../shared).
+SHARED = Path(
+    os.environ.get(
+        "ROSTERING_BENCH_DIR",
+        Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "rostering",
+    )
+)
 
 
 @dataclass(frozen=True)
