@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
+from bench.rostering.runner import SHARED
 from rota.planner import (
     Assignment,
     Cover,
@@ -17,7 +17,7 @@ from rota.planner import (
     solve,
 )
 
-INSTANCES = Path("/work/shared/bench/rostering/instances")
+INSTANCES = SHARED / "instances"
 
 
 def person(pid: str, **kw) -> StaffMember:
@@ -150,15 +150,16 @@ def test_progress_reports_improving_objectives():
     assert seen[-1] == sol.objective
 
 
+@pytest.mark.skipif(not INSTANCES.exists(), reason=f"no published instances in {INSTANCES}")
 def test_stop_event_returns_best_roster_so_far():
     from bench.rostering.reader import read_instance
 
     problem = read_instance(INSTANCES / "Instance5.txt")
     stop = threading.Event()
-    threading.Timer(1.0, stop.set).start()
+    # Stop as soon as there is a roster, however busy the machine is: no timing guesswork.
     started = time.monotonic()
-    sol = solve(problem, time_limit=30, workers=2, stop=stop)
-    assert time.monotonic() - started < 4
+    sol = solve(problem, time_limit=60, workers=2, stop=stop, on_progress=lambda _o, _t: stop.set())
+    assert time.monotonic() - started < 30
     assert sol.feasible
     assert evaluate(problem, sol.rows()).objective == sol.objective
 
