@@ -158,7 +158,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                     name=form.cleaned_data["name"],
                     password=form.cleaned_data["password"],
                 )
-                login(request, membership.user, backend="teams.auth.EmailBackend")
+                login(request, membership.user)
             else:
                 membership = None
         except ValidationError as error:
