@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import Http404
@@ -9,6 +11,7 @@ from django.http import Http404
 from teams import services
 from teams.access import team_access
 from teams.live import team_group
+from teams.models import PRESENCE_HEARTBEAT
 
 
 class TeamConsumer(AsyncJsonWebsocketConsumer):
@@ -28,10 +31,17 @@ class TeamConsumer(AsyncJsonWebsocketConsumer):
         await database_sync_to_async(services.presence_join)(
             team=self.team, user=user, channel_name=self.channel_name
         )
+        self.heartbeat = asyncio.create_task(self._heartbeat())
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(PRESENCE_HEARTBEAT.total_seconds())
+            await database_sync_to_async(services.presence_seen)(channel_name=self.channel_name)
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "group", None) is None:
             return
+        self.heartbeat.cancel()
         await self.channel_layer.group_discard(self.group, self.channel_name)
         await database_sync_to_async(services.presence_leave)(channel_name=self.channel_name)
 

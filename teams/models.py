@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -237,7 +239,11 @@ class Invitation(models.Model):
 
 
 class Presence(models.Model):
-    """One open team socket. Stored in the database so every server process sees everyone."""
+    """One open team socket. Stored in the database so every server process sees everyone.
+
+    Each socket refreshes ``seen_at`` while it is open, so the row of a server process that died
+    without closing its sockets stops counting after ``PRESENCE_TIMEOUT``.
+    """
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="presences")
     user = models.ForeignKey(
@@ -245,11 +251,16 @@ class Presence(models.Model):
     )
     channel_name = models.CharField(max_length=200, unique=True)
     connected_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = TeamScopedQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.user} online in {self.team}"
+
+
+PRESENCE_HEARTBEAT = timedelta(seconds=60)
+PRESENCE_TIMEOUT = 3 * PRESENCE_HEARTBEAT
 
 
 class AuditError(RuntimeError):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from teams.models import (
+    PRESENCE_TIMEOUT,
     AuditEvent,
     CoachGrant,
     Invitation,
@@ -35,8 +38,12 @@ def membership_history(*, team: Team) -> QuerySet[Membership]:
     return Membership.objects.for_team(team).select_related("user").order_by("-joined_at")
 
 
-def online_user_ids(*, team: Team) -> set[int]:
-    return set(Presence.objects.for_team(team).values_list("user_id", flat=True))
+def online_user_ids(*, team: Team, now: datetime | None = None) -> set[int]:
+    """Members with a socket that has shown a sign of life within the presence timeout."""
+    fresh = (now or timezone.now()) - PRESENCE_TIMEOUT
+    return set(
+        Presence.objects.for_team(team).filter(seen_at__gte=fresh).values_list("user_id", flat=True)
+    )
 
 
 @dataclass(frozen=True)

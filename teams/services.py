@@ -228,6 +228,11 @@ def presence_join(*, team: Team, user: User, channel_name: str) -> None:
     live.publish(team, "presence-changed")
 
 
+def presence_seen(*, channel_name: str, now: datetime | None = None) -> None:
+    """Refresh an open socket's presence (its consumer calls this every heartbeat)."""
+    Presence.objects.filter(channel_name=channel_name).update(seen_at=_now(now))
+
+
 @transaction.atomic
 def presence_leave(*, channel_name: str) -> None:
     presence = Presence.objects.select_related("team").filter(channel_name=channel_name).first()
