@@ -6,18 +6,13 @@ The server runs in a subprocess on the test database, so tests use committed dat
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from teams import services
 from tests.factories import CoachGrantFactory, MembershipFactory, TeamFactory, UserFactory
+from tests.servers import free_port, server_env, start_daphne
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -45,25 +40,6 @@ def _fast_password_hashing():
     """Keep real hashing: the server process must verify the passwords tests set."""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _server_env(worker_id: str) -> dict[str, str]:
-    env = {**os.environ, "CHANNEL_PREFIX": f"patch-test-{worker_id}"}
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        env.pop("DATABASE_URL", None)
-        env["SQLITE_PATH"] = str(db["NAME"])
-    else:
-        env["DATABASE_URL"] = (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        )
-    return env
-
-
 @pytest.fixture(scope="session")
 def server_url(django_db_setup, worker_id, tmp_path_factory) -> str:
     """Start daphne once per test worker on the test database."""
@@ -71,36 +47,9 @@ def server_url(django_db_setup, worker_id, tmp_path_factory) -> str:
         pytest.skip(
             "Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
         )
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("daphne") / "daphne.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "config.asgi:application",
-            ],
-            env=_server_env(worker_id),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(f"daphne exited:\n{log.read_text()}") from None
-            time.sleep(0.2)
-    else:
-        process.kill()
-        raise RuntimeError(f"daphne did not start:\n{log.read_text()}")
+    process = start_daphne(env=server_env(worker_id), port=port, log=log)
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)
