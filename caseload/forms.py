@@ -26,10 +26,6 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 MINUTES = {"inputmode": "numeric", "class": "govuk-input govuk-input--width-4"}
 
 
-def _members(team: Team):
-    return team_members(team=team)
-
-
 class ClientForm(GovukForm, forms.ModelForm):
     class Meta:
         model = Client
@@ -60,7 +56,7 @@ class ClientForm(GovukForm, forms.ModelForm):
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["primary_nurse"].queryset = _members(team)
+        self.fields["primary_nurse"].queryset = team_members(team=team)
         self.fields["primary_nurse"].empty_label = "Nobody yet"
 
     def _post_clean(self) -> None:
@@ -143,7 +139,7 @@ class VisitForm(GovukForm, forms.Form):
 
     def __init__(self, *args, team: Team, client: Client, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = _members(team)
+        self.fields["assigned_to"].queryset = team_members(team=team)
         self.fields["assigned_to"].empty_label = "Not assigned"
         self.fields["interventions"].queryset = Intervention.objects.filter(
             client=client, active=True
@@ -270,7 +266,7 @@ class ReassignForm(GovukForm, forms.Form):
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = _members(team)
+        self.fields["assigned_to"].queryset = team_members(team=team)
         self.fields["assigned_to"].empty_label = "Nobody (unassigned)"
 
 
@@ -304,5 +300,5 @@ class HandoverForm(GovukForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = Client.objects.for_team(team).exclude(status="discharged")
         self.fields["client"].empty_label = "No particular client"
-        self.fields["to"].queryset = _members(team)
+        self.fields["to"].queryset = team_members(team=team)
         self.fields["to"].empty_label = "The whole team"

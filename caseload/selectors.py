@@ -98,6 +98,10 @@ def open_handovers(*, team: Team, member: User) -> QuerySet[Handover]:
     )
 
 
+def client_open_handovers(*, client: Client) -> QuerySet[Handover]:
+    return client.handovers.filter(acknowledged_at__isnull=True).select_related("author", "to")
+
+
 @dataclass
 class TodayVisit:
     visit: Visit

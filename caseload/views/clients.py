@@ -82,9 +82,7 @@ def client_detail(request: TeamRequest, client_id: int) -> HttpResponse:
         upcoming=selectors.client_upcoming_visits(client=client, today=today_date),
         notes=selectors.client_notes(client=client),
         access_log=selectors.client_access_log(client=client),
-        handovers=client.handovers.filter(acknowledged_at__isnull=True).select_related(
-            "author", "to"
-        ),
+        handovers=selectors.client_open_handovers(client=client),
         note_form=NoteForm(),
         discharge_form=DischargeForm(
             initial={"status": client.status, "base_version": client.version}
