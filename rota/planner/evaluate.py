@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .problem import Assignment, Issue, Problem
+from .problem import Assignment, Issue, Problem, StaffMember
 
 
 @dataclass(frozen=True)
@@ -131,19 +131,23 @@ def evaluate(problem: Problem, assignments: Iterable[Assignment]) -> Evaluation:
                     f"{r.staff} asked not to work {r.shift} on day {r.day}",
                 )
             )
-    counts = Counter((d, s) for (_, d), s in roster.items())
+    working: dict[tuple[int, str], list[StaffMember]] = {}
+    people = {p.id: p for p in problem.staff}
+    for (pid, d), s in roster.items():
+        working.setdefault((d, s), []).append(people[pid])
     uncovered: list[Issue] = []
     for c in problem.cover:
-        n = counts.get((c.day, c.shift), 0)
+        n = sum(1 for person in working.get((c.day, c.shift), ()) if c.counts(person))
+        who = "people" if c.skill is None else f"people with {c.skill}"
         if n < c.target:
             cost = c.under_weight * (c.target - n)
             breakdown["under_cover"] += cost
-            text = f"{c.shift} on day {c.day} has {n} of {c.target} people"
+            text = f"{c.shift} on day {c.day} has {n} of {c.target} {who}"
             uncovered.append(Issue("under_cover", c.day, c.shift, None, cost, text))
-        elif n > c.target:
+        elif n > c.target and c.over_weight:
             cost = c.over_weight * (n - c.target)
             breakdown["over_cover"] += cost
-            text = f"{c.shift} on day {c.day} has {n} people, {n - c.target} more than needed"
+            text = f"{c.shift} on day {c.day} has {n} {who}, {n - c.target} more than needed"
             uncovered.append(Issue("over_cover", c.day, c.shift, None, cost, text))
     return Evaluation(
         violations=tuple(violations),

@@ -180,16 +180,18 @@ class RosterModel:
                     terms.append(-r.weight * v)
             elif v is not None:
                 terms.append(r.weight * v)
-        self.slack: dict[tuple[int, int], tuple[cp_model.IntVar, cp_model.IntVar]] = {}
         for c in problem.cover:
             s = self.s_index.get(c.shift)
-            vs = [self.x[p, c.day, s] for p in self.people if (p, c.day, s) in self.x]
+            vs = [
+                self.x[p, c.day, s]
+                for p in self.people
+                if (p, c.day, s) in self.x and c.counts(problem.staff[p])
+            ]
             under = m.new_int_var(0, c.target, f"u_{c.day}_{c.shift}")
             over = m.new_int_var(0, max(0, len(vs) - c.target), f"o_{c.day}_{c.shift}")
             m.add(sum(vs) + under - over == c.target)
             terms.append(c.under_weight * under)
             terms.append(c.over_weight * over)
-            self.slack[c.day, s] = (under, over)
         m.minimize(sum(terms) + constant)
 
 

@@ -31,6 +31,7 @@ class StaffMember:
     min_days_off: int = 1
     max_weekends: int | None = None
     days_off: frozenset[int] = frozenset()
+    skills: frozenset[str] = frozenset()
 
     def may_work(self, shift_id: str) -> bool:
         return self.max_shifts.get(shift_id, 1) > 0
@@ -38,11 +39,21 @@ class StaffMember:
 
 @dataclass(frozen=True)
 class Cover:
+    """How many people should work ``shift`` on ``day``.
+
+    With ``skill`` set, only people holding that skill count, so one (day, shift) can carry
+    several lines: a minimum, a preferred number and "at least one wound-care nurse".
+    """
+
     day: int
     shift: str
     target: int
     under_weight: int = 100
     over_weight: int = 1
+    skill: str | None = None
+
+    def counts(self, person: StaffMember) -> bool:
+        return self.skill is None or self.skill in person.skills
 
 
 @dataclass(frozen=True)

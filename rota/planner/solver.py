@@ -131,24 +131,22 @@ def solve(
     if cg.lower_bound is not None:
         bound = math.ceil(cg.lower_bound - 1e-6)
 
-    def finish(fixed: dict, suggested: dict, seconds: float) -> dict | None:
-        """Choose schedules for the people the dive left open, others staying fixed."""
+    def finish(forced: dict, suggested: dict, seconds: float) -> dict:
+        """Solve the cells the dive left open exactly, the forced ones staying fixed."""
         limit = 1.0 if stopped() else max(0.5, min(max(seconds, 0.15 * time_limit), remaining()))
-        guess = {(p, d): s for p, sched in {**suggested, **fixed}.items() for d, s in sched}
         picked = cg.integer_master(
-            limit=limit / 2, workers=workers, hint=guess, stop=None, run=_run, fixed=fixed
+            limit=limit / 3, workers=workers, hint=suggested, stop=None, run=_run
         )
-        if picked is not None:
-            guess = picked[0]
+        guess = picked[0] if picked is not None else suggested
         sub = rm.model.clone()
         for (p, d, s), v in rm.x.items():
-            if p in fixed:
+            cells = forced.get(p, {})
+            if d in cells:
                 dom = sub.proto.variables[v.index].domain
-                dom[0] = dom[1] = int((d, s) in fixed[p])
-            else:
-                sub.add_hint(v, guess.get((p, d)) == s)
+                dom[0] = dom[1] = int(cells[d] == s)
+            sub.add_hint(v, guess.get((p, d)) == s)
         # No stop event here: a caller who stops early still gets a roster.
-        solver, status = _run(sub, limit=limit / 2, workers=workers, seed=seed, stop=None)
+        solver, status = _run(sub, limit=2 * limit / 3, workers=workers, seed=seed, stop=None)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _extract(rm, solver)
         return guess
@@ -386,12 +384,16 @@ def _lns(
 
 
 def _cover_gaps(problem: Problem, rm: RosterModel, best: _Incumbent) -> list[tuple[int, int]]:
-    counts: dict[tuple[int, int], int] = {}
-    for (_, d), s in best.values.items():
-        counts[d, s] = counts.get((d, s), 0) + 1
+    """Return the (day, shift index) of every cover line the incumbent misses."""
+    working: dict[tuple[int, int], list[int]] = {}
+    for (p, d), s in best.values.items():
+        working.setdefault((d, s), []).append(p)
     gaps = []
     for c in problem.cover:
         s = rm.s_index.get(c.shift)
-        if s is not None and counts.get((c.day, s), 0) != c.target:
+        if s is None:
+            continue
+        n = sum(1 for p in working.get((c.day, s), ()) if c.counts(problem.staff[p]))
+        if n != c.target and (n < c.target or c.over_weight):
             gaps.append((c.day, s))
     return gaps
