@@ -29,7 +29,7 @@ def seed(team: Team) -> None:
         )
         for name, start, end, colour in SHIFTS
     }
-    nurse = services.skill_create(team=team, by=by, name="Registered nurse")
+    nurse = services.skill_save(team=team, by=by, name="Registered nurse")
     services.member_skills_set(team=team, user=members[0], skills=[nurse], by=by)
     for weekday in range(7):
         for name, minimum in (("Early", 2), ("Late", 1), ("Night", 1)):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from rota.models import Colour, Priority, ShiftType, Skill, Weekday
+from rota.models import Colour, Priority, ShiftType, Skill, Weekday, WeeklyRestReference
 from rota.selectors import current_members
 from teams.forms import GovukForm
 from teams.models import Team, User
@@ -35,7 +35,12 @@ class RotaForm(GovukForm):
 
 
 class DateInput(forms.DateInput):
+    """A date picker; its value must be ISO 8601 whatever the locale's date format."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class TimeInput(forms.TimeInput):
@@ -51,6 +56,19 @@ class ShiftTypeForm(RotaForm, forms.Form):
         help_text="An end at or before the start means the shift ends the next day.",
     )
     colour = forms.ChoiceField(label="Colour on the rota", choices=Colour.choices)
+
+    def __init__(self, *args, times_locked: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not times_locked:
+            return
+        for name in ("start", "end"):
+            field = self.fields[name]
+            field.disabled, field.help_text = True, "On published rotas, so it stays as it is."
+            field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+
+def _shift_types(team: Team):
+    return ShiftType.objects.for_team(team).filter(retired_at__isnull=True)
 
 
 class SkillForm(RotaForm, forms.Form):
@@ -78,8 +96,11 @@ class CoverNeedForm(RotaForm, forms.Form):
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["shift_type"].queryset = ShiftType.objects.for_team(team)
+        self.fields["shift_type"].queryset = _shift_types(team)
         self.fields["required_skills"].queryset = Skill.objects.for_team(team)
+
+    def clean_required_skills(self) -> list[Skill]:
+        return list(self.cleaned_data["required_skills"])
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -119,7 +140,17 @@ class TeamRulesForm(RotaForm, forms.Form):
     )
     reference_weeks = forms.IntegerField(label="Weeks the average is taken over", min_value=1)
     weekly_rest_hours = forms.IntegerField(
-        label="Uninterrupted rest in each 7 days (hours)", min_value=0
+        label="Weekly rest (hours)",
+        min_value=0,
+        help_text="Uninterrupted time off; 24 under the Working Time Regulations. 0 means no "
+        "weekly rest is checked.",
+    )
+    weekly_rest_days = forms.TypedChoiceField(
+        label="Weekly rest is reckoned",
+        choices=WeeklyRestReference.choices,
+        coerce=int,
+        help_text="Over 14 days, two 24-hour rests or one of 48 hours both meet the regulations "
+        "(reg 11).",
     )
     swaps_need_confirmation = forms.BooleanField(
         label="Swaps need confirming by the planner", required=False
@@ -183,7 +214,7 @@ class ShiftRequestForm(RotaForm, forms.Form):
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["shift_type"].queryset = ShiftType.objects.for_team(team)
+        self.fields["shift_type"].queryset = _shift_types(team)
 
 
 class PlanForm(RotaForm, forms.Form):

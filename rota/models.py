@@ -35,6 +35,12 @@ class ShiftType(models.Model):
         help_text="An end at or before the start means the shift ends the next day."
     )
     colour = models.CharField(max_length=10, choices=Colour.choices, default=Colour.BLUE)
+    retired_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A retired shift type stays on the rotas it is on but is offered for no new "
+        "shifts, cover or planning.",
+    )
 
     objects = TeamScopedQuerySet.as_manager()
 
@@ -177,18 +183,34 @@ class Contract(models.Model):
         return f"{self.user}: {self.hours_per_week} h/week"
 
 
+class WeeklyRestReference(models.IntegerChoices):
+    """The two ways the Working Time Regulations (reg 11) reckon weekly rest."""
+
+    WEEK = 7, "One uninterrupted rest in each 7 days"
+    FORTNIGHT = 14, "Two uninterrupted rests, or one twice as long, in each 14 days"
+
+
 class TeamRules(models.Model):
     team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="rota_rules")
     min_rest_hours = models.PositiveSmallIntegerField(default=11)
     max_average_weekly_hours = models.PositiveSmallIntegerField(default=48)
     reference_weeks = models.PositiveSmallIntegerField(default=17)
     weekly_rest_hours = models.PositiveSmallIntegerField(default=24)
+    weekly_rest_days = models.PositiveSmallIntegerField(
+        choices=WeeklyRestReference.choices, default=WeeklyRestReference.WEEK
+    )
     swaps_need_confirmation = models.BooleanField(default=True)
 
     objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "team rules"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weekly_rest_days__in=WeeklyRestReference.values),
+                name="team_rules_weekly_rest_days_7_or_14",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Rules of {self.team}"

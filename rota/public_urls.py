@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from rota import views
+from rota.views import feeds
 
 urlpatterns = [
-    path("<str:token>.ics", views.calendar_feed, name="rota_feed"),
+    path("<str:token>.ics", feeds.calendar_feed, name="rota_feed"),
 ]

@@ -59,6 +59,7 @@ class RuleSet:
     max_average_weekly_hours: int = 48
     reference_weeks: int = 17
     weekly_rest: timedelta = timedelta(hours=24)
+    weekly_rest_days: int = 7  # or 14: two weekly rests, or one twice as long, in each 14 days
 
 
 @dataclass(frozen=True)
@@ -191,27 +192,49 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
 
 
-def check_weekly_rest(
-    shifts: Iterable[Shift], *, weekly_rest: timedelta, first: date, last: date
-) -> list[Violation]:
-    """Flag each 7-day block from ``first`` (up to ``last``) without ``weekly_rest`` off (reg 11).
+def _breaks(own: list[Shift], begins: datetime, ends: datetime) -> list[timedelta]:
+    """Return the uninterrupted times off between ``begins`` and ``ends``, in order."""
+    found, cursor = [], begins
+    for s in own:
+        if s.end <= begins or s.start >= ends:
+            continue
+        found.append(max(timedelta(0), s.start - cursor))
+        cursor = max(cursor, s.end)
+    found.append(ends - cursor)
+    return found
 
-    Blocks are counted from the first day of the rota; a block that runs past ``last`` is
-    still checked, as the shifts after the rota are not known yet and count as rest.
+
+def check_weekly_rest(
+    shifts: Iterable[Shift],
+    *,
+    weekly_rest: timedelta,
+    first: date,
+    last: date,
+    days: int = 7,
+) -> list[Violation]:
+    """Flag each block of ``days`` from ``first`` (up to ``last``) without its weekly rest (reg 11).
+
+    With 7-day blocks that is one uninterrupted ``weekly_rest`` (reg 11(1)); with 14-day blocks,
+    two of them or one twice as long (reg 11(2)(a) or (b); either meets the rule). Blocks are
+    counted from the first day of the rota; a block that runs past ``last`` is still checked,
+    as the shifts after the rota are not known yet and count as rest.
     """
+    if days not in (7, 14):
+        raise ValueError("Weekly rest is reckoned over 7 or 14 days.")
     found = []
     for own in _by_person(shifts).values():
         block = first
         while block <= last:
-            begins, ends = _local_midnight(block), _local_midnight(block + timedelta(days=7))
-            longest, cursor = timedelta(0), begins
-            for s in own:
-                if s.end <= begins or s.start >= ends:
-                    continue
-                longest = max(longest, s.start - cursor)
-                cursor = max(cursor, s.end)
-            longest = max(longest, ends - cursor)
-            if longest < weekly_rest:
+            begins, ends = _local_midnight(block), _local_midnight(block + timedelta(days=days))
+            breaks = _breaks(own, begins, ends)
+            longest = max(breaks)
+            if days == 7:
+                rested = longest >= weekly_rest
+                wanted = f"no {_hm(weekly_rest)} break"
+            else:
+                rested = longest >= 2 * weekly_rest or sum(b >= weekly_rest for b in breaks) >= 2
+                wanted = f"neither two {_hm(weekly_rest)} breaks nor one of {_hm(2 * weekly_rest)}"
+            if not rested:
                 name = own[0].person
                 found.append(
                     Violation(
@@ -219,11 +242,11 @@ def check_weekly_rest(
                         own[0].person_id,
                         name,
                         block,
-                        f"{name} has no {_hm(weekly_rest)} break in the 7 days from "
-                        f"{_day(block)}; the longest is {_hm(longest)}.",
+                        f"{name} has {wanted} in the {days} days from {_day(block)}; "
+                        f"the longest is {_hm(longest)}.",
                     )
                 )
-            block += timedelta(days=7)
+            block += timedelta(days=days)
     return found
 
 
@@ -284,7 +307,13 @@ def check_all(
         *check_daily_rest(shifts, min_rest=rules.min_rest),
         *check_consecutive_days(shifts, limits=limits),
         *check_nights(in_period, limits=limits),
-        *check_weekly_rest(in_period, weekly_rest=rules.weekly_rest, first=first, last=last),
+        *check_weekly_rest(
+            in_period,
+            weekly_rest=rules.weekly_rest,
+            first=first,
+            last=last,
+            days=rules.weekly_rest_days,
+        ),
         *check_average_hours(
             shifts,
             limits=limits,
@@ -323,63 +352,3 @@ def shifts_overlap_minutes(a: tuple[time, time], b: tuple[time, time]) -> int:
         b0, b1 = span(*b, offset)
         best = max(best, min(a1, b1) - max(a0, b0))
     return best
-
-
-def _easter(year: int) -> date:
-    """Return Easter Sunday (anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    ell = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * ell) // 451
-    month, day = divmod(h + ell - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
-def _monday_on_or_after(day: date) -> date:
-    return day + timedelta(days=-day.weekday() % 7)
-
-
-def _last_monday(year: int, month: int) -> date:
-    last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-    return last - timedelta(days=last.weekday())
-
-
-def bank_holidays(year: int) -> dict[date, str]:
-    """Return England and Wales bank holidays, with substitute days for weekends.
-
-    Computed from the usual rules; one-off holidays proclaimed for a single year (coronations,
-    jubilees, funerals) are not predictable and are not included.
-    """
-    easter = _easter(year)
-    days = {
-        easter - timedelta(days=2): "Good Friday",
-        easter + timedelta(days=1): "Easter Monday",
-        _monday_on_or_after(date(year, 5, 1)): "Early May bank holiday",
-        _last_monday(year, 5): "Spring bank holiday",
-        _last_monday(year, 8): "Summer bank holiday",
-    }
-    new_year = date(year, 1, 1)
-    days[new_year if new_year.weekday() < 5 else _monday_on_or_after(new_year)] = "New Year's Day"
-    christmas, boxing = date(year, 12, 25), date(year, 12, 26)
-    if christmas.weekday() < 5 and boxing.weekday() < 5:
-        days[christmas], days[boxing] = "Christmas Day", "Boxing Day"
-    elif christmas.weekday() == 4:  # Friday: Boxing Day moves to Monday
-        days[christmas], days[date(year, 12, 28)] = "Christmas Day", "Boxing Day (substitute day)"
-    elif christmas.weekday() == 5:  # Saturday
-        days[date(year, 12, 27)] = "Christmas Day (substitute day)"
-        days[date(year, 12, 28)] = "Boxing Day (substitute day)"
-    else:  # Sunday: Boxing Day is Monday, Christmas moves to Tuesday
-        days[boxing] = "Boxing Day"
-        days[date(year, 12, 27)] = "Christmas Day (substitute day)"
-    return dict(sorted(days.items()))
-
-
-def bank_holidays_between(first: date, last: date) -> dict[date, str]:
-    found: dict[date, str] = {}
-    for year in range(first.year, last.year + 1):
-        found.update({d: n for d, n in bank_holidays(year).items() if first <= d <= last})
-    return found

@@ -22,11 +22,18 @@ from rota.services.periods import (
 from rota.services.planning import plan_execute, plan_start, plan_stop
 from rota.services.setup import (
     contract_save,
+    cover_need_delete,
     cover_need_save,
     member_skills_set,
-    shift_type_save,
-    skill_create,
+    skill_delete,
+    skill_save,
     team_rules_save,
+)
+from rota.services.shift_types import (
+    shift_type_delete,
+    shift_type_reinstate,
+    shift_type_retire,
+    shift_type_save,
 )
 from rota.services.swaps import open_shift_claim, swap_accept, swap_confirm, swap_offer
 
@@ -35,6 +42,7 @@ __all__ = [
     "assignment_set",
     "availability_set",
     "contract_save",
+    "cover_need_delete",
     "cover_need_save",
     "feed_create",
     "feed_revoke",
@@ -49,8 +57,12 @@ __all__ = [
     "plan_start",
     "plan_stop",
     "shift_request_create",
+    "shift_type_delete",
+    "shift_type_reinstate",
+    "shift_type_retire",
     "shift_type_save",
-    "skill_create",
+    "skill_delete",
+    "skill_save",
     "swap_accept",
     "swap_confirm",
     "swap_offer",

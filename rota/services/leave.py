@@ -87,6 +87,8 @@ def shift_request_create(
     _member(team, user)
     if on and shift_type is None:
         raise RotaError("Choose the shift you would like to work.", field="shift_type")
+    if shift_type is not None and shift_type.retired_at is not None:
+        raise RotaError(f"{shift_type.name} is retired.", field="shift_type")
     request = ShiftRequest.objects.create(
         team=team, user=user, date=day, on=on, priority=priority, shift_type=shift_type
     )

@@ -52,6 +52,9 @@ def assignment_set(
     existing = Assignment.objects.for_team(team).filter(user=user, date=day).first()
     if existing is not None and existing.period_id != period.pk:
         raise RotaError("That day belongs to another rota period.")
+    retired = shift_type is not None and shift_type.retired_at is not None
+    if retired and (existing is None or existing.shift_type_id != shift_type.pk):
+        raise RotaError(f"{shift_type.name} is retired: choose another shift.")
     if shift_type is None:
         if existing is not None:
             existing.delete()

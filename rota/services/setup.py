@@ -1,13 +1,13 @@
-"""The team's rota set-up: shift types, skills, cover needs, contracts and rules."""
+"""The team's rota set-up: skills, cover needs, contracts and rules."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
 
-from rota import rules, selectors
+from rota import selectors
 from rota.models import (
     Contract,
     CoverNeed,
@@ -15,59 +15,41 @@ from rota.models import (
     ShiftType,
     Skill,
     TeamRules,
+    Weekday,
+    WeeklyRestReference,
 )
 from rota.services.common import RotaError
 from teams import audit, live
 from teams.models import Team, User
 
-HANDOVER_MINUTES = 60
-
 
 @transaction.atomic
-def shift_type_save(
-    *,
-    team: Team,
-    by: User,
-    name: str,
-    start: time,
-    end: time,
-    colour: str,
-    shift_type: ShiftType | None = None,
-) -> ShiftType:
-    """Create or change a shift type; two types may overlap by at most a one-hour handover."""
+def skill_save(*, team: Team, by: User, name: str, skill: Skill | None = None) -> Skill:
+    """Create or rename a skill; names are unique in the team whatever their case."""
     name = name.strip()
-    if start == end:
-        raise RotaError("The end must differ from the start.", field="end")
-    others = ShiftType.objects.for_team(team)
-    if shift_type is not None:
-        others = others.exclude(pk=shift_type.pk)
+    others = Skill.objects.for_team(team)
+    if skill is not None:
+        others = others.exclude(pk=skill.pk)
     if others.filter(name__iexact=name).exists():
-        raise RotaError(f"There is already a shift type called {name}.", field="name")
-    for other in others:
-        overlap = rules.shifts_overlap_minutes((start, end), (other.start, other.end))
-        if overlap > HANDOVER_MINUTES:
-            raise RotaError(
-                f"{start:%H:%M}–{end:%H:%M} overlaps {other.label} by {overlap // 60} h "
-                f"{overlap % 60:02d} min; shift types may overlap by at most one hour for "
-                f"handover.",
-                field="start",
-            )
-    shift_type = shift_type or ShiftType(team=team)
-    shift_type.name, shift_type.start, shift_type.end, shift_type.colour = name, start, end, colour
-    shift_type.save()
-    audit.record(actor=by, team=team, action="rota.shift_type.save", obj=shift_type)
-    live.publish(team, "rota-setup-changed")
-    return shift_type
+        raise RotaError(f"There is already a skill called {name}.", field="name")
+    skill = skill or Skill(team=team)
+    skill.name = name
+    skill.save()
+    audit.record(actor=by, team=team, action="rota.skill.save", obj=skill)
+    return skill
 
 
 @transaction.atomic
-def skill_create(*, team: Team, by: User, name: str) -> Skill:
-    name = name.strip()
-    if Skill.objects.for_team(team).filter(name__iexact=name).exists():
-        raise RotaError(f"There is already a skill called {name}.", field="name")
-    skill = Skill.objects.create(team=team, name=name)
-    audit.record(actor=by, team=team, action="rota.skill.create", obj=skill)
-    return skill
+def skill_delete(*, skill: Skill, by: User) -> None:
+    """Delete a skill: nobody holds it any more and no cover need asks for it."""
+    audit.record(
+        actor=by,
+        team=skill.team,
+        action="rota.skill.delete",
+        obj=skill,
+        detail={"name": skill.name},
+    )
+    skill.delete()
 
 
 @transaction.atomic
@@ -100,6 +82,17 @@ def cover_need_save(
     """Create or change a cover need; it may not ask for more people than the team has."""
     if (weekday is None) == (day is None):
         raise RotaError("Choose either a day of the week or a date.", field="weekday")
+    if shift_type.retired_at is not None:
+        raise RotaError(f"{shift_type.name} is retired; bring it back first.", field="shift_type")
+    same = CoverNeed.objects.for_team(team).filter(shift_type=shift_type, weekday=weekday, date=day)
+    if cover_need is not None:
+        same = same.exclude(pk=cover_need.pk)
+    if same.exists():
+        when = f"{day:%-d %B %Y}" if day else f"{Weekday(weekday).label}s"
+        raise RotaError(
+            f"There is already a cover need for {shift_type.name} on {when}; change that one.",
+            field="weekday" if day is None else "day",
+        )
     size = len(selectors.current_members(team=team))
     if minimum > size:
         raise RotaError(
@@ -126,6 +119,19 @@ def cover_need_save(
     return need
 
 
+@transaction.atomic
+def cover_need_delete(*, cover_need: CoverNeed, by: User) -> None:
+    team = cover_need.team
+    audit.record(actor=by, team=team, action="rota.cover.delete", obj=cover_need)
+    cover_need.delete()
+    live.publish(team, "rota-setup-changed")
+
+
+def _most_days_in_a_row(weekly_rest_hours: int, weekly_rest_days: int) -> int | None:
+    """Return the most working days in a row that leave a day off for each weekly rest."""
+    return weekly_rest_days - weekly_rest_days // 7 if weekly_rest_hours else None
+
+
 def _check_contract(values: dict, team_rules: TeamRules) -> None:
     if values["min_shifts_per_week"] > values["max_shifts_per_week"]:
         raise RotaError(
@@ -141,10 +147,13 @@ def _check_contract(values: dict, team_rules: TeamRules) -> None:
             f"limit; it needs the person's written opt-out.",
             field="hours_per_week",
         )
-    if team_rules.weekly_rest_hours and values["max_consecutive_days"] >= 7:
+    most = _most_days_in_a_row(team_rules.weekly_rest_hours, team_rules.weekly_rest_days)
+    if most is not None and values["max_consecutive_days"] > most:
+        rest = f"{team_rules.weekly_rest_hours}-hour weekly rest"
+        if team_rules.weekly_rest_days == WeeklyRestReference.FORTNIGHT:
+            rest = f"two {rest}s in 14 days"
         raise RotaError(
-            f"Working 7 or more days in a row leaves no {team_rules.weekly_rest_hours}-hour "
-            f"weekly rest; allow at most 6.",
+            f"Working {most + 1} or more days in a row leaves no {rest}; allow at most {most}.",
             field="max_consecutive_days",
         )
 
@@ -194,6 +203,7 @@ def team_rules_save(
     max_average_weekly_hours: int,
     reference_weeks: int,
     weekly_rest_hours: int,
+    weekly_rest_days: int,
     swaps_need_confirmation: bool,
 ) -> TeamRules:
     """Save the team's rules; ones that contradict each other or the contracts are refused."""
@@ -211,11 +221,14 @@ def team_rules_save(
         )
     if weekly_rest_hours > 7 * 24 - 1:
         raise RotaError("The weekly rest must leave time to work.", field="weekly_rest_hours")
+    if weekly_rest_days not in WeeklyRestReference.values:
+        raise RotaError("Weekly rest is reckoned over 7 or 14 days.", field="weekly_rest_days")
     if not 1 <= reference_weeks <= 52:
         raise RotaError("The reference period is 1 to 52 weeks.", field="reference_weeks")
+    contracts = list(Contract.objects.for_team(team).select_related("user"))
     over = [
         str(c.user)
-        for c in Contract.objects.for_team(team).select_related("user")
+        for c in contracts
         if c.hours_per_week > max_average_weekly_hours and not c.opted_out_of_48h
     ]
     if over:
@@ -224,6 +237,15 @@ def team_rules_save(
             f"{max_average_weekly_hours} hours a week without an opt-out.",
             field="max_average_weekly_hours",
         )
+    most = _most_days_in_a_row(weekly_rest_hours, weekly_rest_days)
+    if most is not None:
+        long_runs = [str(c.user) for c in contracts if c.max_consecutive_days > most]
+        if long_runs:
+            raise RotaError(
+                f"{', '.join(long_runs)} may work more than {most} days in a row by contract, "
+                f"which leaves no room for this weekly rest; change the contract first.",
+                field="weekly_rest_days",
+            )
     team_rules, _ = TeamRules.objects.for_team(team).update_or_create(
         team=team,
         defaults={
@@ -231,6 +253,7 @@ def team_rules_save(
             "max_average_weekly_hours": max_average_weekly_hours,
             "reference_weeks": reference_weeks,
             "weekly_rest_hours": weekly_rest_hours,
+            "weekly_rest_days": weekly_rest_days,
             "swaps_need_confirmation": swaps_need_confirmation,
         },
     )

@@ -23,13 +23,15 @@ def rota_world(world):
     late = services.shift_type_save(
         team=team, by=alice, name="Late", start=time(14, 0), end=time(22, 0), colour="green"
     )
-    for weekday in range(7):
+    needs = [
         services.cover_need_save(
             team=team, by=alice, shift_type=early, weekday=weekday, minimum=1, preferred=1
         )
+        for weekday in range(7)
+    ]
     period = services.period_create(team=team, by=alice, start=START, days=14)
     services.assignment_set(period=period, user=alice, day=START, shift_type=late, by=alice)
-    return {**world, "period": period, "early": early}
+    return {**world, "period": period, "early": early, "need": needs[0]}
 
 
 def test_editing_the_grid_shows_a_rule_violation_and_the_page_passes_axe(
@@ -54,6 +56,16 @@ def test_editing_the_grid_shows_a_rule_violation_and_the_page_passes_axe(
 def test_the_other_rota_pages_pass_axe(rota_world, browser, tablet, server_url):
     page = browser.new_page(**tablet)
     log_in(page, server_url, "alice@example.org", PASSWORD)
-    for path in ("", "setup/", "requests/", "swaps/", "calendar/"):
+    early, need = rota_world["early"], rota_world["need"]
+    for path in (
+        "",
+        "setup/",
+        f"setup/shift-types/{early.pk}/",
+        f"setup/shift-types/{early.pk}/remove/",
+        f"setup/cover/{need.pk}/",
+        "requests/",
+        "swaps/",
+        "calendar/",
+    ):
         page.goto(f"{server_url}/t/riverside/rota/{path}")
         assert axe_violations(page) == [], path

@@ -154,6 +154,7 @@ def test_contradictory_rules_show_the_message_next_to_the_field(alice_client, te
             "max_average_weekly_hours": "48",
             "reference_weeks": "17",
             "weekly_rest_hours": "8",
+            "weekly_rest_days": "7",
         },
     )
     html = response.content.decode()
@@ -240,3 +241,37 @@ def test_fairness_counts_nights_weekends_bank_holidays_and_requests(team, alice,
     # Good Friday 3 April 2026 is a bank holiday; Saturday 4 April is a weekend day.
     assert (row["shifts"], row["nights"], row["weekends"], row["bank_holidays"]) == (2, 1, 1, 1)
     assert (row["honoured"], row["requests"]) == (1, 2)
+
+
+def test_a_retired_shift_type_is_offered_only_in_the_cells_that_hold_it(
+    alice_client, team, alice, period, shifts
+):
+    from rota import services
+
+    AssignmentFactory(period=period, user=alice, date=START, shift_type=shifts["late"])
+    services.shift_type_retire(shift_type=shifts["late"], by=alice)
+    html = alice_client.get(_url(team, period=period)).content.decode()
+    assert html.count(f'<option value="{shifts["late"].pk}" selected>Late</option>') == 1
+    assert f'<option value="{shifts["late"].pk}">' not in html
+
+
+def test_the_rules_form_saves_a_14_day_weekly_rest(alice_client, team):
+    from rota.models import TeamRules
+
+    page = alice_client.get(_url(team, "setup/")).content.decode()
+    assert "Two uninterrupted rests, or one twice as long, in each 14 days" in page
+    response = alice_client.post(
+        _url(team, "setup/rules/"),
+        {
+            "min_rest_hours": "11",
+            "max_average_weekly_hours": "48",
+            "reference_weeks": "17",
+            "weekly_rest_hours": "24",
+            "weekly_rest_days": "14",
+            "swaps_need_confirmation": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert TeamRules.objects.get(team=team).weekly_rest_days == 14
+    again = alice_client.get(_url(team, "setup/")).content.decode()
+    assert '<option value="14" selected>' in again

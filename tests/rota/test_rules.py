@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+import pytest
+
 from rota import rules
 from rota.rules import Limits, make_shift
 
@@ -160,6 +162,81 @@ def test_a_day_off_in_the_week_is_weekly_rest():
     assert found == []
 
 
+def _worked(first: date, days: int, off: set[int], times=EARLY) -> list:
+    return [shift(first + timedelta(days=i), times) for i in range(days) if i not in off]
+
+
+def _weekly_rest(shifts: list, first: date, days: int) -> list:
+    last = first + timedelta(days=13)
+    return rules.check_weekly_rest(
+        shifts, weekly_rest=timedelta(hours=24), first=first, last=last, days=days
+    )
+
+
+def test_twelve_days_then_two_off_breaks_the_7_day_rule_but_meets_the_14_day_one():
+    first = date(2026, 6, 1)
+    shifts = _worked(first, 14, off={12, 13})
+    assert [(v.rule, v.day) for v in _weekly_rest(shifts, first, 7)] == [("weekly-rest", first)]
+    assert _weekly_rest(shifts, first, 14) == []
+
+
+def test_two_separate_days_off_in_14_days_meet_the_14_day_rule():
+    # Each day off between two Earlies is 40 h: two 24-hour rests, though none of 48 hours.
+    first = date(2026, 6, 1)
+    assert _weekly_rest(_worked(first, 14, off={5, 11}), first, 14) == []
+
+
+def test_one_day_off_in_14_days_breaks_the_14_day_rule():
+    first = date(2026, 6, 1)
+    found = _weekly_rest(_worked(first, 14, off={6}), first, 14)
+    assert [(v.rule, v.day) for v in found] == [("weekly-rest", first)]
+    assert found[0].message == (
+        "Alice has neither two 24 h breaks nor one of 48 h in the 14 days from Mon 1 Jun; "
+        "the longest is 40 h."
+    )
+
+
+def _fortnight_around_a_clock_change(first: date, next_start: time) -> list:
+    """Earlies with a day off on day 9; a Late, then a Night (23 h apart) on days 3 and 4, and
+    the next shift two mornings later at ``next_start``: the only other chance of 24 h off."""
+    day = [first + timedelta(days=i) for i in range(14)]
+    return [
+        *_worked(first, 14, off={3, 4, 5, 6, 9}),
+        shift(day[3], LATE),
+        shift(day[4], NIGHT),
+        shift(day[6], (next_start, time(next_start.hour + 8, 0))),
+    ]
+
+
+def test_a_rest_that_loses_an_hour_to_the_spring_clock_change_is_not_24_hours():
+    # Night Fri 27 March ends 07:00 GMT on Saturday; 07:00 BST on Sunday is 23 real hours later.
+    first = date(2026, 3, 23)
+    found = _weekly_rest(_fortnight_around_a_clock_change(first, time(7, 0)), first, 14)
+    assert [(v.rule, v.day) for v in found] == [("weekly-rest", first)]
+    assert "the longest is 40 h" in found[0].message
+
+
+def test_a_rest_that_gains_an_hour_from_the_autumn_clock_change_is_24_hours():
+    # Night Fri 23 October ends 07:00 BST on Saturday; 06:00 GMT on Sunday is 24 real hours on.
+    first = date(2026, 10, 19)
+    assert _weekly_rest(_fortnight_around_a_clock_change(first, time(6, 0)), first, 14) == []
+
+
+def test_weekly_rest_is_reckoned_over_7_or_14_days_only():
+    with pytest.raises(ValueError, match="7 or 14"):
+        _weekly_rest([], date(2026, 6, 1), 10)
+
+
+def test_check_all_applies_the_teams_14_day_weekly_rest():
+    first = date(2026, 6, 1)
+    shifts = _worked(first, 14, off={12, 13})
+    kwargs = {"limits": {}, "first": first, "last": first + timedelta(days=13)}
+    weekly = rules.check_all(shifts, rules=rules.RuleSet(), **kwargs)
+    assert "weekly-rest" in {v.rule for v in weekly}
+    fortnightly = rules.check_all(shifts, rules=rules.RuleSet(weekly_rest_days=14), **kwargs)
+    assert "weekly-rest" not in {v.rule for v in fortnightly}
+
+
 def test_a_night_for_someone_who_does_not_work_nights_is_flagged():
     found = rules.check_nights(
         [shift(date(2026, 6, 1), NIGHT)], limits={"Alice": Limits(nights_allowed=False)}
@@ -190,18 +267,3 @@ def test_overlap_of_shift_definitions_counts_across_midnight():
     assert rules.shifts_overlap_minutes(EARLY, LATE) == 60
     assert rules.shifts_overlap_minutes(NIGHT, EARLY) == 0
     assert rules.shifts_overlap_minutes(NIGHT, (time(5, 0), time(13, 0))) == 120
-
-
-def test_bank_holidays_for_england_and_wales_2025_to_2027():
-    assert list(rules.bank_holidays(2025)) == [
-        date(2025, 1, 1), date(2025, 4, 18), date(2025, 4, 21), date(2025, 5, 5),
-        date(2025, 5, 26), date(2025, 8, 25), date(2025, 12, 25), date(2025, 12, 26),
-    ]  # fmt: skip
-    assert list(rules.bank_holidays(2026)) == [
-        date(2026, 1, 1), date(2026, 4, 3), date(2026, 4, 6), date(2026, 5, 4),
-        date(2026, 5, 25), date(2026, 8, 31), date(2026, 12, 25), date(2026, 12, 28),
-    ]  # fmt: skip
-    assert list(rules.bank_holidays(2027)) == [
-        date(2027, 1, 1), date(2027, 3, 26), date(2027, 3, 29), date(2027, 5, 3),
-        date(2027, 5, 31), date(2027, 8, 30), date(2027, 12, 27), date(2027, 12, 28),
-    ]  # fmt: skip

@@ -1,13 +1,19 @@
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 
 import pytest
 
-from rota import services
-from rota.models import TeamRules
-from tests.rota.factories import ContractFactory, ShiftTypeFactory, SkillFactory
+from rota import selectors, services
+from rota.models import CoverNeed, MemberSkill, Skill, TeamRules
+from teams.models import AuditEvent
+from tests.rota.factories import (
+    ContractFactory,
+    CoverNeedFactory,
+    ShiftTypeFactory,
+    SkillFactory,
+)
 
 
 def _contract(**overrides):
@@ -82,6 +88,101 @@ def test_cover_need_with_a_skill_nobody_has_is_refused(team, alice):
         )
 
 
+def test_renaming_a_skill_keeps_who_holds_it(team, alice):
+    skill = SkillFactory(team=team, name="Wound care")
+    services.member_skills_set(team=team, user=alice, skills=[skill], by=alice)
+    renamed = services.skill_save(team=team, by=alice, skill=skill, name=" Tissue viability ")
+    assert (renamed.pk, renamed.name) == (skill.pk, "Tissue viability")
+    assert MemberSkill.objects.get(user=alice).skill == renamed
+    assert AuditEvent.objects.filter(action="rota.skill.save", object_id=str(skill.pk)).exists()
+
+
+def test_a_skill_cannot_be_renamed_to_another_skills_name_in_any_case(team, alice):
+    SkillFactory(team=team, name="Prescriber")
+    skill = SkillFactory(team=team, name="Wound care")
+    with pytest.raises(services.RotaError) as error:
+        services.skill_save(team=team, by=alice, skill=skill, name="prescriber")
+    assert error.value.field == "name"
+
+
+def test_removing_a_skill_takes_it_off_members_and_cover_needs(team, alice):
+    skill = SkillFactory(team=team, name="Prescriber")
+    services.member_skills_set(team=team, user=alice, skills=[skill], by=alice)
+    need = CoverNeedFactory(shift_type=ShiftTypeFactory(team=team))
+    need.required_skills.add(skill)
+    services.skill_delete(skill=skill, by=alice)
+    assert not Skill.objects.exists() and not MemberSkill.objects.exists()
+    assert list(CoverNeed.objects.get().required_skills.all()) == []
+    assert AuditEvent.objects.get(action="rota.skill.delete").detail == {"name": "Prescriber"}
+
+
+def _cover(need: CoverNeed, by, **changes):
+    values = {
+        "shift_type": need.shift_type,
+        "weekday": need.weekday,
+        "day": need.date,
+        "minimum": need.minimum,
+        "preferred": need.preferred,
+    }
+    return services.cover_need_save(team=need.team, by=by, cover_need=need, **values | changes)
+
+
+def test_changing_a_cover_need_moves_it_and_tells_the_team(
+    team, alice, bob, live_events, django_capture_on_commit_callbacks
+):
+    need = CoverNeedFactory(shift_type=ShiftTypeFactory(team=team), weekday=0)
+    skill = SkillFactory(team=team)
+    services.member_skills_set(team=team, user=bob, skills=[skill], by=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        _cover(
+            need, alice, weekday=None, day=date(2026, 12, 25), preferred=2, required_skills=[skill]
+        )
+    need.refresh_from_db()
+    assert (need.weekday, need.date, need.preferred) == (None, date(2026, 12, 25), 2)
+    assert list(need.required_skills.all()) == [skill]
+    assert CoverNeed.objects.count() == 1
+    assert live_events == [{"type": "team.event", "event": "rota-setup-changed"}]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"minimum": 3, "preferred": 3}, "minimum", "more than the 2 people"),
+        ({"minimum": 2, "preferred": 1}, "preferred", "cannot be below the minimum"),
+        ({"weekday": 1}, "weekday", "already a cover need for Early on Tuesdays"),
+        ({"weekday": None}, "weekday", "either a day of the week or a date"),
+    ],
+)
+def test_a_changed_cover_need_is_checked_like_a_new_one(team, alice, bob, changes, field, message):
+    early = ShiftTypeFactory(team=team, name="Early")
+    CoverNeedFactory(shift_type=early, weekday=1)
+    need = CoverNeedFactory(shift_type=early, weekday=0)
+    with pytest.raises(services.RotaError, match=message) as error:
+        _cover(need, alice, **changes)
+    assert error.value.field == field
+
+
+def test_a_second_cover_need_for_the_same_shift_and_date_is_refused(team, alice):
+    early = ShiftTypeFactory(team=team, name="Early")
+    CoverNeedFactory(shift_type=early, weekday=None, date=date(2026, 12, 25))
+    with pytest.raises(services.RotaError, match="25 December 2026") as error:
+        services.cover_need_save(
+            team=team, by=alice, shift_type=early, day=date(2026, 12, 25), minimum=1, preferred=1
+        )
+    assert error.value.field == "day"
+
+
+def test_removing_a_cover_need_is_audited_and_tells_the_team(
+    team, alice, live_events, django_capture_on_commit_callbacks
+):
+    need = CoverNeedFactory(shift_type=ShiftTypeFactory(team=team))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cover_need_delete(cover_need=need, by=alice)
+    assert not CoverNeed.objects.exists()
+    assert AuditEvent.objects.filter(action="rota.cover.delete").exists()
+    assert live_events == [{"type": "team.event", "event": "rota-setup-changed"}]
+
+
 def test_contract_with_more_minimum_than_maximum_shifts_is_refused(team, alice):
     with pytest.raises(services.RotaError) as error:
         services.contract_save(team=team, user=alice, by=alice, **_contract(min_shifts_per_week=6))
@@ -114,6 +215,7 @@ def _rules(**overrides):
         "max_average_weekly_hours": 48,
         "reference_weeks": 17,
         "weekly_rest_hours": 24,
+        "weekly_rest_days": 7,
         "swaps_need_confirmation": True,
     }
     return {**values, **overrides}
@@ -140,3 +242,33 @@ def test_lowering_the_weekly_limit_below_a_contract_names_the_person(team, alice
 def test_team_rules_default_to_eleven_hours_rest_and_seventeen_weeks(team):
     rules = TeamRules(team=team)
     assert (rules.min_rest_hours, rules.reference_weeks, rules.weekly_rest_hours) == (11, 17, 24)
+    assert rules.weekly_rest_days == 7
+
+
+def test_a_team_may_reckon_weekly_rest_over_14_days(team, alice):
+    services.team_rules_save(team=team, by=alice, **_rules(weekly_rest_days=14))
+    assert TeamRules.objects.get(team=team).weekly_rest_days == 14
+    assert selectors.rule_set(selectors.team_rules(team=team)).weekly_rest_days == 14
+
+
+def test_weekly_rest_over_another_number_of_days_is_refused(team, alice):
+    with pytest.raises(services.RotaError) as error:
+        services.team_rules_save(team=team, by=alice, **_rules(weekly_rest_days=10))
+    assert error.value.field == "weekly_rest_days"
+
+
+def test_over_14_days_a_contract_may_allow_twelve_days_in_a_row_but_not_thirteen(team, alice):
+    services.team_rules_save(team=team, by=alice, **_rules(weekly_rest_days=14))
+    with pytest.raises(services.RotaError, match="two 24-hour weekly rests in 14 days"):
+        services.contract_save(
+            team=team, user=alice, by=alice, **_contract(max_consecutive_days=13)
+        )
+    services.contract_save(team=team, user=alice, by=alice, **_contract(max_consecutive_days=12))
+
+
+def test_going_back_to_7_days_is_refused_while_a_contract_allows_longer_runs(team, alice):
+    services.team_rules_save(team=team, by=alice, **_rules(weekly_rest_days=14))
+    services.contract_save(team=team, user=alice, by=alice, **_contract(max_consecutive_days=10))
+    with pytest.raises(services.RotaError, match="Alice Adams may work more than 6 days") as error:
+        services.team_rules_save(team=team, by=alice, **_rules(weekly_rest_days=7))
+    assert error.value.field == "weekly_rest_days"

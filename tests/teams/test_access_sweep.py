@@ -23,7 +23,13 @@ from tests.factories import (
     UserFactory,
     VisitFactory,
 )
-from tests.rota.factories import AssignmentFactory, LeaveRequestFactory, SwapFactory
+from tests.rota.factories import (
+    AssignmentFactory,
+    CoverNeedFactory,
+    LeaveRequestFactory,
+    SkillFactory,
+    SwapFactory,
+)
 
 PUBLIC = {
     "home",
@@ -94,6 +100,9 @@ def _rota_samples(team, alice) -> dict:
     return {
         "period_id": assignment.period_id,
         "assignment_id": assignment.pk,
+        "shift_type_id": assignment.shift_type_id,
+        "skill_id": SkillFactory(team=team).pk,
+        "cover_need_id": CoverNeedFactory(shift_type=assignment.shift_type).pk,
         "swap_id": SwapFactory(assignment=assignment).pk,
         "leave_id": LeaveRequestFactory(team=team, user=alice).pk,
         "run_id": PlanRun.objects.create(

@@ -1,99 +1,33 @@
-"""Reads for the rota: the grid, cover, violations, fairness, balances and feeds.
+"""Periods and the people × days grid: cover, rule violations and open shifts.
 
 The grid's query count does not grow with the team: each kind of row is read once.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q
-from django.utils import timezone
+from django.db.models import Q
 
 from rota import rules
+from rota.holidays import bank_holidays_between
 from rota.models import (
     Assignment,
     Availability,
-    CalendarFeed,
-    Contract,
     CoverNeed,
     LeaveRequest,
     LeaveStatus,
     MemberSkill,
     PlanRun,
     RotaPeriod,
-    ShiftRequest,
     ShiftType,
-    Swap,
-    SwapStatus,
-    TeamRules,
 )
-from teams.models import Membership, RoleHolding, Team, User
-
-PLANNER_ROLE = "planner"
-FAIRNESS_DAYS = 365
-
-
-def _today(now: datetime | None) -> date:
-    return timezone.localdate(now or timezone.now())
-
-
-def team_rules(*, team: Team) -> TeamRules:
-    """Return the team's rules, or the defaults (unsaved) if it never changed them."""
-    return TeamRules.objects.for_team(team).first() or TeamRules(team=team)
-
-
-def rule_set(team_rules: TeamRules) -> rules.RuleSet:
-    return rules.RuleSet(
-        min_rest=timedelta(hours=team_rules.min_rest_hours),
-        max_average_weekly_hours=team_rules.max_average_weekly_hours,
-        reference_weeks=team_rules.reference_weeks,
-        weekly_rest=timedelta(hours=team_rules.weekly_rest_hours),
-    )
-
-
-def current_members(*, team: Team) -> list[User]:
-    return list(
-        User.objects.filter(
-            pk__in=Membership.objects.for_team(team).current().values("user")
-        ).order_by("name", "pk")
-    )
-
-
-def is_member(*, team: Team, user: User) -> bool:
-    return Membership.objects.for_team(team).current().filter(user=user).exists()
-
-
-def is_planner(*, team: Team, user: User) -> bool:
-    """Tell whether ``user`` now holds the team's planner role (named "Planner", any case)."""
-    return (
-        RoleHolding.objects.for_team(team)
-        .filter(holder=user, ended_at__isnull=True, role__name__iexact=PLANNER_ROLE)
-        .exists()
-    )
-
-
-def shift_types(*, team: Team) -> list[ShiftType]:
-    return list(ShiftType.objects.for_team(team))
-
-
-def contracts(*, team: Team) -> dict[int, Contract]:
-    return {c.user_id: c for c in Contract.objects.for_team(team)}
-
-
-def limits_for(contracts_by_user: dict[int, Contract]) -> dict[int | str, rules.Limits]:
-    return {
-        user_id: rules.Limits(
-            max_consecutive_days=c.max_consecutive_days,
-            opted_out_48h=c.opted_out_of_48h,
-            nights_allowed=c.nights_allowed,
-        )
-        for user_id, c in contracts_by_user.items()
-    }
+from rota.selectors.fairness import fairness
+from rota.selectors.setup import contracts, limits_for, rule_set, shift_types, team_rules
+from rota.selectors.team import current_members
+from teams.models import Team, User
 
 
 def to_shift(assignment: Assignment, names: dict[int, str]) -> rules.Shift:
@@ -259,15 +193,20 @@ def _cover(
 
 
 def period_grid(*, period: RotaPeriod, now: datetime | None = None) -> Grid:
-    """Return the people × days grid with cover, violations and the fairness summary."""
+    """Return the people × days grid with cover, violations and the fairness summary.
+
+    Retired shift types are in it only if they are on this rota.
+    """
     team = period.team
     members = current_members(team=team)
-    types = shift_types(team=team)
-    by_pk = {st.pk: st for st in types}
+    every_type = shift_types(team=team, include_retired=True)
+    by_pk = {st.pk: st for st in every_type}
     ctx = rule_context(team=team, first=period.start, last=period.end, members=members)
     for a in ctx.assignments:  # share the shift type objects: no query per row
         a.shift_type = by_pk.get(a.shift_type_id, a.shift_type)
     in_period = [a for a in ctx.assignments if period.start <= a.date <= period.end]
+    on_rota = {a.shift_type_id for a in in_period}
+    types = [st for st in every_type if st.retired_at is None or st.pk in on_rota]
     needs = list(
         CoverNeed.objects.for_team(team)
         .filter(Q(date__isnull=True) | Q(date__range=(period.start, period.end)))
@@ -309,7 +248,7 @@ def period_grid(*, period: RotaPeriod, now: datetime | None = None) -> Grid:
     return Grid(
         period=period,
         days=period.dates,
-        bank_holidays=rules.bank_holidays_between(period.start, period.end),
+        bank_holidays=bank_holidays_between(period.start, period.end),
         shift_types=types,
         rows=rows,
         cover=_cover(
@@ -332,109 +271,6 @@ def _unavailable(*, team: Team, period: RotaPeriod) -> set[tuple[int, date]]:
     )
 
 
-def fairness(*, team: Team, members: list[User], now: datetime | None = None) -> list[dict]:
-    """Count nights, weekends and bank holidays worked, and requests honoured, over 12 months.
-
-    Counted by the database in two queries, whatever the team's size.
-    """
-    today = _today(now)
-    since = today - timedelta(days=FAIRNESS_DAYS)
-    holidays = list(rules.bank_holidays_between(since, today))
-    night = Q(shift_type__end__lte=F("shift_type__start")) | Q(
-        shift_type__start__gte=rules.NIGHT_STARTS
-    )
-    counts = {
-        row["user_id"]: row
-        for row in Assignment.objects.for_team(team)
-        .filter(date__range=(since, today))
-        .values("user_id")
-        .annotate(
-            shifts=Count("id"),
-            nights=Count("id", filter=night),
-            weekends=Count("id", filter=Q(date__week_day__in=(1, 7))),
-            bank_holidays=Count("id", filter=Q(date__in=holidays)),
-        )
-    }
-    worked = Assignment.objects.for_team(team).filter(user=OuterRef("user"), date=OuterRef("date"))
-    requests = (
-        ShiftRequest.objects.for_team(team)
-        .filter(date__range=(since, today))
-        .annotate(
-            worked_any=Exists(worked),
-            worked_type=Exists(worked.filter(shift_type=OuterRef("shift_type"))),
-        )
-        .values("user_id", "on", "shift_type_id", "worked_any", "worked_type")
-    )
-    asked: dict[int, int] = defaultdict(int)
-    honoured: dict[int, int] = defaultdict(int)
-    for r in requests:
-        hit = r["worked_type"] if r["shift_type_id"] else r["worked_any"]
-        asked[r["user_id"]] += 1
-        honoured[r["user_id"]] += hit if r["on"] else not hit
-    summary = []
-    for m in members:
-        row = counts.get(m.pk, {})
-        summary.append(
-            {
-                "member": m,
-                "shifts": row.get("shifts", 0),
-                "nights": row.get("nights", 0),
-                "weekends": row.get("weekends", 0),
-                "bank_holidays": row.get("bank_holidays", 0),
-                "requests": asked[m.pk],
-                "honoured": honoured[m.pk],
-            }
-        )
-    return summary
-
-
-def periods(*, team: Team) -> list[RotaPeriod]:
-    return list(RotaPeriod.objects.for_team(team))
-
-
-def leave_balance(*, team: Team, user: User, year: int) -> Decimal:
-    """Return the days of leave left this calendar year (allowance less approved weekdays)."""
-    contract = Contract.objects.for_team(team).filter(user=user).first()
-    allowance = contract.leave_days_per_year if contract else Decimal("28")
-    taken = sum(
-        lv.days
-        for lv in LeaveRequest.objects.for_team(team).filter(
-            user=user,
-            status__in=(LeaveStatus.APPROVED, LeaveStatus.REQUESTED),
-            start_date__year=year,
-        )
-    )
-    return allowance - taken
-
-
-def member_skills(*, team: Team) -> dict[str, list[str]]:
-    """Return each member's skill names, by member name."""
-    found: dict[str, list[str]] = defaultdict(list)
-    for name, skill in (
-        MemberSkill.objects.for_team(team)
-        .order_by("user__name", "skill__name")
-        .values_list("user__name", "skill__name")
-    ):
-        found[name].append(skill)
-    return dict(found)
-
-
-def availability(*, team: Team, user: User, since: date) -> list[Availability]:
-    return list(Availability.objects.for_team(team).filter(user=user, date__gte=since))
-
-
-def leave_requests(*, team: Team) -> list[LeaveRequest]:
-    return list(LeaveRequest.objects.for_team(team).select_related("user", "decided_by"))
-
-
-def open_swaps(*, team: Team) -> list[Swap]:
-    return list(
-        Swap.objects.for_team(team)
-        .filter(status__in=(SwapStatus.OFFERED, SwapStatus.ACCEPTED))
-        .select_related("assignment__shift_type", "offered_by", "accepted_by")
-    )
-
-
 def open_shifts(*, period: RotaPeriod) -> list[tuple[date, ShiftType, int]]:
     """Return each (day, shift type, people missing) below its minimum cover."""
     grid_types = shift_types(team=period.team)
@@ -450,27 +286,9 @@ def open_shifts(*, period: RotaPeriod) -> list[tuple[date, ShiftType, int]]:
     return [(c.day, st, c.gap) for st, cells in table for c in cells if c.gap]
 
 
+def periods(*, team: Team) -> list[RotaPeriod]:
+    return list(RotaPeriod.objects.for_team(team))
+
+
 def latest_plan_run(*, period: RotaPeriod) -> PlanRun | None:
     return PlanRun.objects.for_team(period.team).filter(period=period).first()
-
-
-def feed_for_token(token: str) -> CalendarFeed | None:
-    """Return the live feed whose token this is, or None (unknown and revoked look the same)."""
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    return (
-        CalendarFeed.objects.filter(token_hash=digest, revoked_at__isnull=True)
-        .select_related("user", "team")
-        .first()
-    )
-
-
-def live_feed(*, team: Team, user: User) -> CalendarFeed | None:
-    return CalendarFeed.objects.for_team(team).filter(user=user, revoked_at__isnull=True).first()
-
-
-def published_shifts(*, team: Team, user: User, since: date) -> list[Assignment]:
-    return list(
-        Assignment.objects.for_team(team)
-        .filter(user=user, published=True, date__gte=since)
-        .select_related("shift_type")
-    )

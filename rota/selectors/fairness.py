@@ -1,0 +1,76 @@
+"""Fairness over the last 12 months: nights, weekends, bank holidays, requests honoured."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from rota import rules
+from rota.holidays import bank_holidays_between
+from rota.models import Assignment, ShiftRequest
+from teams.models import Team, User
+
+FAIRNESS_DAYS = 365
+
+
+def _today(now: datetime | None) -> date:
+    return timezone.localdate(now or timezone.now())
+
+
+def fairness(*, team: Team, members: list[User], now: datetime | None = None) -> list[dict]:
+    """Count nights, weekends and bank holidays worked, and requests honoured, over 12 months.
+
+    Counted by the database in two queries, whatever the team's size.
+    """
+    today = _today(now)
+    since = today - timedelta(days=FAIRNESS_DAYS)
+    holidays = list(bank_holidays_between(since, today))
+    night = Q(shift_type__end__lte=F("shift_type__start")) | Q(
+        shift_type__start__gte=rules.NIGHT_STARTS
+    )
+    counts = {
+        row["user_id"]: row
+        for row in Assignment.objects.for_team(team)
+        .filter(date__range=(since, today))
+        .values("user_id")
+        .annotate(
+            shifts=Count("id"),
+            nights=Count("id", filter=night),
+            weekends=Count("id", filter=Q(date__week_day__in=(1, 7))),
+            bank_holidays=Count("id", filter=Q(date__in=holidays)),
+        )
+    }
+    worked = Assignment.objects.for_team(team).filter(user=OuterRef("user"), date=OuterRef("date"))
+    requests = (
+        ShiftRequest.objects.for_team(team)
+        .filter(date__range=(since, today))
+        .annotate(
+            worked_any=Exists(worked),
+            worked_type=Exists(worked.filter(shift_type=OuterRef("shift_type"))),
+        )
+        .values("user_id", "on", "shift_type_id", "worked_any", "worked_type")
+    )
+    asked: dict[int, int] = defaultdict(int)
+    honoured: dict[int, int] = defaultdict(int)
+    for r in requests:
+        hit = r["worked_type"] if r["shift_type_id"] else r["worked_any"]
+        asked[r["user_id"]] += 1
+        honoured[r["user_id"]] += hit if r["on"] else not hit
+    summary = []
+    for m in members:
+        row = counts.get(m.pk, {})
+        summary.append(
+            {
+                "member": m,
+                "shifts": row.get("shifts", 0),
+                "nights": row.get("nights", 0),
+                "weekends": row.get("weekends", 0),
+                "bank_holidays": row.get("bank_holidays", 0),
+                "requests": asked[m.pk],
+                "honoured": honoured[m.pk],
+            }
+        )
+    return summary

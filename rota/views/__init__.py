@@ -1,0 +1,1 @@
+"""Rota pages. Thin: parse, authorise with ``team_view``, call one service, render."""
