@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -20,6 +20,7 @@ from rota.models import (
     CoverNeed,
     LeaveRequest,
     LeaveStatus,
+    MemberSkill,
     RotaPeriod,
     ShiftRequest,
     ShiftType,
@@ -28,8 +29,9 @@ from rota.planner import problem as p
 from teams.models import User
 
 REQUEST_WEIGHT = 10  # per priority step: low 10, medium 20, high 30
-UNDER_COVER_WEIGHT = 100
-OVER_COVER_WEIGHT = 1
+UNDER_COVER_WEIGHT = 100  # per person below the minimum, or a required skill missing
+PREFERRED_WEIGHT = 15  # per person below the preferred number: between a low and a medium wish
+OVER_COVER_WEIGHT = 1  # per person above the preferred number
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Built:
     shift_types: dict[str, ShiftType]
     days: list[date]
     fixed: set[tuple[int, date]]
+    lines: list[str]  # for each cover line: "minimum", "preferred" or "skill"
 
     def day_text(self, text: str) -> str:
         """Replace the planner's "day N" with the date it stands for."""
@@ -71,7 +74,10 @@ def build_problem(*, period: RotaPeriod, allow_changes: bool = False) -> Built:
     weeks = period.days / 7
     members = selectors.current_members(team=team)
     ids = _staff_ids(members)
-    types = selectors.shift_types(team=team)
+    # Retired types stay in the problem so published shifts on them can be kept; nobody is
+    # planned onto one afresh.
+    types = selectors.shift_types(team=team, include_retired=True)
+    retired = {st.name for st in types if st.retired_at is not None}
     team_rules = selectors.team_rules(team=team)
     min_rest = timedelta(hours=team_rules.min_rest_hours)
     shifts = tuple(
@@ -98,54 +104,10 @@ def build_problem(*, period: RotaPeriod, allow_changes: bool = False) -> Built:
         .values_list("user_id", "date")
     ):
         off[user_id].add(index[day])
-    shortest = min((st.nominal_minutes for st in types), default=0)
-    staff = []
-    for m in members:
-        c = contracts.get(m.pk) or Contract()
-        cap = float(c.hours_per_week) * weeks * 60
-        if not c.opted_out_of_48h:
-            cap = min(cap, team_rules.max_average_weekly_hours * weeks * 60)
-        staff.append(
-            p.StaffMember(
-                id=ids[m.pk],
-                max_shifts={st.name: 0 for st in types if st.is_night and not c.nights_allowed},
-                min_minutes=int(c.min_shifts_per_week * weeks) * shortest,
-                max_minutes=int(cap),
-                max_consecutive=c.max_consecutive_days,
-                max_weekends=math.ceil(c.max_weekends_per_4_weeks * weeks / 4),
-                days_off=frozenset(off[m.pk]),
-            )
-        )
-    needs = list(CoverNeed.objects.for_team(team).select_related("shift_type"))
-    cover = tuple(
-        p.Cover(
-            day=index[day],
-            shift=need.shift_type.name,
-            target=need.minimum,
-            under_weight=UNDER_COVER_WEIGHT,
-            over_weight=OVER_COVER_WEIGHT,
-        )
-        for (day, _), need in sorted(
-            selectors.cover_needs_by_day(needs, days).items(), key=lambda kv: (kv[0][0], kv[0][1])
-        )
-    )
-    requests = []
-    for r in (
-        ShiftRequest.objects.for_team(team)
-        .filter(date__range=(period.start, period.end), user__in=members)
-        .select_related("shift_type")
-    ):
-        wanted = [r.shift_type] if r.shift_type else types
-        requests.extend(
-            p.Request(
-                staff=ids[r.user_id],
-                day=index[r.date],
-                shift=st.name,
-                weight=REQUEST_WEIGHT * r.priority,
-                on=r.on,
-            )
-            for st in wanted
-        )
+    shortest = min((st.nominal_minutes for st in types if st.name not in retired), default=0)
+    held: dict[int, set[str]] = defaultdict(set)
+    for user_id, skill in MemberSkill.objects.for_team(team).values_list("user_id", "skill__name"):
+        held[user_id].add(skill)
     fixed = []
     fixed_keys = set()
     if not allow_changes:
@@ -156,6 +118,52 @@ def build_problem(*, period: RotaPeriod, allow_changes: bool = False) -> Built:
         ):
             fixed.append(p.Assignment(ids[a.user_id], index[a.date], a.shift_type.name))
             fixed_keys.add((a.user_id, a.date))
+    published = Counter((f.staff, f.shift) for f in fixed)
+    staff = []
+    for m in members:
+        c = contracts.get(m.pk) or Contract()
+        cap = float(c.hours_per_week) * weeks * 60
+        if not c.opted_out_of_48h:
+            cap = min(cap, team_rules.max_average_weekly_hours * weeks * 60)
+        staff.append(
+            p.StaffMember(
+                id=ids[m.pk],
+                max_shifts={
+                    st.name: published[ids[m.pk], st.name] if st.name in retired else 0
+                    for st in types
+                    if st.name in retired or (st.is_night and not c.nights_allowed)
+                },
+                min_minutes=int(c.min_shifts_per_week * weeks) * shortest,
+                max_minutes=int(cap),
+                max_consecutive=c.max_consecutive_days,
+                max_weekends=math.ceil(c.max_weekends_per_4_weeks * weeks / 4),
+                days_off=frozenset(off[m.pk]),
+                skills=frozenset(held[m.pk]),
+            )
+        )
+    needs = list(
+        CoverNeed.objects.for_team(team)
+        .select_related("shift_type")
+        .prefetch_related("required_skills")
+    )
+    cover, lines = _cover_lines(needs, days, index)
+    requests = []
+    for r in (
+        ShiftRequest.objects.for_team(team)
+        .filter(date__range=(period.start, period.end), user__in=members)
+        .select_related("shift_type")
+    ):
+        wanted = [r.shift_type] if r.shift_type else [t for t in types if t.name not in retired]
+        requests.extend(
+            p.Request(
+                staff=ids[r.user_id],
+                day=index[r.date],
+                shift=st.name,
+                weight=REQUEST_WEIGHT * r.priority,
+                on=r.on,
+            )
+            for st in wanted
+        )
     problem = p.Problem(
         horizon=len(days),
         shifts=shifts,
@@ -171,7 +179,38 @@ def build_problem(*, period: RotaPeriod, allow_changes: bool = False) -> Built:
         shift_types={st.name: st for st in types},
         days=days,
         fixed=fixed_keys,
+        lines=lines,
     )
+
+
+def _cover_lines(
+    needs: list[CoverNeed], days: list[date], index: dict[date, int]
+) -> tuple[tuple[p.Cover, ...], list[str]]:
+    """Turn each day's cover need into planner lines: minimum, preferred and each skill."""
+    cover: list[p.Cover] = []
+    lines: list[str] = []
+    by_day = selectors.cover_needs_by_day(needs, days)
+    for (day, _), need in sorted(by_day.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        base = {"day": index[day], "shift": need.shift_type.name}
+        if need.preferred > need.minimum:
+            cover.append(p.Cover(**base, target=need.minimum, over_weight=0))
+            lines.append("minimum")
+            cover.append(
+                p.Cover(
+                    **base,
+                    target=need.preferred,
+                    under_weight=PREFERRED_WEIGHT,
+                    over_weight=OVER_COVER_WEIGHT,
+                )
+            )
+            lines.append("preferred")
+        else:
+            cover.append(p.Cover(**base, target=need.minimum, over_weight=OVER_COVER_WEIGHT))
+            lines.append("minimum")
+        for skill in sorted(s.name for s in need.required_skills.all()):
+            cover.append(p.Cover(**base, target=1, over_weight=0, skill=skill))
+            lines.append("skill")
+    return tuple(cover), lines
 
 
 def solution_assignments(built: Built, solution: p.Solution) -> list[tuple[User, date, ShiftType]]:
@@ -182,10 +221,24 @@ def solution_assignments(built: Built, solution: p.Solution) -> list[tuple[User,
 
 
 def explain(built: Built, solution: p.Solution) -> list[str]:
-    """Return one sentence for every unmet request and uncovered shift."""
-    issues = [*under_cover(solution), *solution.unmet_requests]
-    return [built.day_text(i.explanation) for i in issues]
+    """Return one sentence for every unmet request and every shift below its cover."""
+    issues = [i for i in solution.uncovered if i.kind == "under_cover"]
+    issues.extend(solution.unmet_requests)
+    return [built.day_text(_say(built, i)) for i in issues]
 
 
-def under_cover(solution: p.Solution) -> list[p.Issue]:
-    return [i for i in solution.uncovered if i.kind == "under_cover"]
+def _say(built: Built, issue: p.Issue) -> str:
+    if issue.line is not None and built.lines[issue.line] == "preferred":
+        return f"{issue.explanation} preferred"
+    return issue.explanation
+
+
+def gaps(built: Built, uncovered: tuple[p.Issue, ...]) -> int:
+    """Count the shifts (day and shift type) below their minimum or missing a skill."""
+    return len(
+        {
+            (i.day, i.shift)
+            for i in uncovered
+            if i.kind == "under_cover" and i.line is not None and built.lines[i.line] != "preferred"
+        }
+    )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from rota.planner import evaluate, solve
+from rota.planner import Progress, evaluate, solve
 
 from .reader import read_instance, write_roster
 
@@ -62,8 +62,10 @@ def solve_file(
     problem = read_instance(instance)
     started = time.monotonic()
 
-    def progress(objective: int, elapsed: float) -> None:
-        print(f"  {instance.stem}: {objective} after {elapsed:.1f}s", file=log, flush=True)
+    def progress(found: Progress) -> None:
+        print(
+            f"  {instance.stem}: {found.objective} after {found.elapsed:.1f}s", file=log, flush=True
+        )
 
     solution = solve(problem, time_limit=time_limit, workers=workers, on_progress=progress)
     seconds = time.monotonic() - started

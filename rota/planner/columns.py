@@ -136,18 +136,25 @@ class ColumnGeneration:
                 dom = pricer.model.proto.variables[v.index].domain
                 dom[0] = dom[1] = int(t == shift)
 
-    def release(self) -> None:
-        for p, cells in self.forced.items():
-            for lam in self.columns[p].values():
-                lam.SetUb(1)
+    def release(self, cells: list[tuple[int, int]] | None = None) -> None:
+        """Undo forcings: the given (person, day) cells, or all of them."""
+        if cells is None:
+            cells = [(p, d) for p, days in self.forced.items() for d in days]
+        touched = set()
+        for p, day in cells:
+            del self.forced[p][day]
+            touched.add(p)
             pricer = self.pricers[p]
-            for day in cells:
-                for t in range(len(self.rm.shift_ids)):
-                    v = pricer.x.get((p, day, t))
-                    if v is not None:
-                        dom = pricer.model.proto.variables[v.index].domain
-                        dom[0], dom[1] = 0, 1
-        self.forced = {}
+            for t in range(len(self.rm.shift_ids)):
+                v = pricer.x.get((p, day, t))
+                if v is not None:
+                    dom = pricer.model.proto.variables[v.index].domain
+                    dom[0], dom[1] = 0, 1
+        for p in touched:
+            if not self.forced[p]:
+                del self.forced[p]
+            for sched, lam in self.columns[p].items():
+                lam.SetUb(1 if self._agrees(p, sched) else 0)
 
     def _solve_lp(self) -> tuple[float, list[float], list[float]]:
         self._lp.Solve()
@@ -315,18 +322,22 @@ class ColumnGeneration:
         workers: int,
         stop: threading.Event | None = None,
         finish: Finish,
+        by_person: bool = False,
     ) -> dict[tuple[int, int], int]:
-        """Round the LP cell by cell: fix the (person, day) cells it agrees on, re-price, repeat.
+        """Round the LP step by step: fix what it agrees on, re-price the rest, repeat.
 
-        The LP here is very degenerate (few people have one schedule near 1), so fixing whole
-        schedules rounds badly; fixing single cells leaves each person room to adapt. Cells
-        are taken from each person's leading column, which stays a feasible witness, so a
-        fixing never makes a person's rules impossible. Once few cells are open (or time is
+        By cell (default), a step fixes single (person, day) cells; by person, whole
+        schedules. The LP is very degenerate on big instances (few people have one schedule
+        near 1), where fixing whole schedules rounds badly and cells leave each person room
+        to adapt; on small ones whole schedules often do better, so the solver tries both.
+        Cells always come from a person's leading column, which stays a feasible witness, so
+        a fixing never makes a person's rules impossible. Once little is open (or time is
         short) ``finish(forced, suggested, seconds)`` solves the rest exactly.
         """
         horizon = self.problem.horizon
-        total = self.n * horizon
-        step = 0.15
+        step = 0.1 if by_person else 0.15
+        sure = 0.9 if by_person else 0.99
+        enough = max(4, self.n // 4) if by_person else 0.12 * self.n * horizon
         values: dict[tuple[int, int], int] = {}
         while True:
             x, work = self.lp_cells()
@@ -334,31 +345,38 @@ class ColumnGeneration:
             for (p, sched), lam in self.lambdas.items():
                 if lam > lead.get(p, (-1.0, ()))[0] and self._agrees(p, sched):
                     lead[p] = (lam, sched)
-            open_cells = []
-            for p, (_, sched) in lead.items():
-                worked = dict(sched)
-                done = self.forced.get(p, {})
-                for d in range(horizon):
-                    if d in done:
-                        continue
-                    s = worked.get(d)
-                    score = x.get((p, d, s), 0.0) if s is not None else 1.0 - work.get((p, d), 0.0)
-                    open_cells.append((score, p, d, s))
-            suggested = {(p, d): s for p, (_, sched) in lead.items() for d, s in sched}
+            units: list[tuple[float, list[tuple[int, int, int | None]]]] = []
+            for p, (lam, sched) in lead.items():
+                worked, done = dict(sched), self.forced.get(p, {})
+                cells = [(p, d, worked.get(d)) for d in range(horizon) if d not in done]
+                if by_person and cells:
+                    units.append((lam, cells))
+                elif not by_person:
+                    units.extend(
+                        (
+                            x.get(cell, 0.0)
+                            if cell[2] is not None
+                            else 1 - work.get(cell[:2], 0.0),
+                            [cell],
+                        )
+                        for cell in cells
+                    )
             left = deadline - time.monotonic()
             if (
                 len(lead) < self.n
-                or len(open_cells) <= 0.12 * total
+                or len(units) <= enough
                 or left < 0.15 * (deadline - self.started)
                 or (stop is not None and stop.is_set())
             ):
+                suggested = {(p, d): s for p, (_, sched) in lead.items() for d, s in sched}
                 values = finish(dict(self.forced), suggested, max(1.0, left))
                 break
-            open_cells.sort(key=lambda c: -c[0])
-            count = max(1, round(len(open_cells) * step))
-            for i, (score, p, d, s) in enumerate(open_cells):
-                if score >= 0.99 or i < count:
-                    self.force(p, d, s)
+            units.sort(key=lambda u: -u[0])
+            count = max(1, round(len(units) * step))
+            for i, (score, cells) in enumerate(units):
+                if score >= sure or i < count:
+                    for p, d, s in cells:
+                        self.force(p, d, s)
             before = self.lp_value
             self.run(deadline=deadline, workers=workers, stop=stop, max_rounds=2)
             # Fix more at once while the LP does not move, fewer once it starts to climb.
@@ -367,8 +385,9 @@ class ColumnGeneration:
             else:
                 step = max(0.05, step / 2)
             if _DEBUG:
-                print(f"dive open={len(open_cells)} lp={self.lp_value:.1f} step={step:.2f}")
+                print(f"dive units={len(units)} lp={self.lp_value:.1f} step={step:.2f}")
         self.release()
+        self._solve_lp()
         return values
 
     def integer_master(

@@ -136,19 +136,19 @@ def evaluate(problem: Problem, assignments: Iterable[Assignment]) -> Evaluation:
     for (pid, d), s in roster.items():
         working.setdefault((d, s), []).append(people[pid])
     uncovered: list[Issue] = []
-    for c in problem.cover:
+    for line, c in enumerate(problem.cover):
         n = sum(1 for person in working.get((c.day, c.shift), ()) if c.counts(person))
         who = "people" if c.skill is None else f"people with {c.skill}"
         if n < c.target:
             cost = c.under_weight * (c.target - n)
             breakdown["under_cover"] += cost
             text = f"{c.shift} on day {c.day} has {n} of {c.target} {who}"
-            uncovered.append(Issue("under_cover", c.day, c.shift, None, cost, text))
+            uncovered.append(Issue("under_cover", c.day, c.shift, None, cost, text, line))
         elif n > c.target and c.over_weight:
             cost = c.over_weight * (n - c.target)
             breakdown["over_cover"] += cost
             text = f"{c.shift} on day {c.day} has {n} {who}, {n - c.target} more than needed"
-            uncovered.append(Issue("over_cover", c.day, c.shift, None, cost, text))
+            uncovered.append(Issue("over_cover", c.day, c.shift, None, cost, text, line))
     return Evaluation(
         violations=tuple(violations),
         objective=sum(breakdown.values()),

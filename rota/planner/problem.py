@@ -112,6 +112,16 @@ class Issue:
     staff: str | None
     cost: int
     explanation: str
+    line: int | None = None  # index into Problem.cover for cover issues
+
+
+@dataclass(frozen=True)
+class Progress:
+    """An improved roster found while the search goes on."""
+
+    objective: int
+    elapsed: float
+    assignment: dict[tuple[str, int], str]
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
-"""Solve a Problem: column generation, an LP-guided dive, then large-neighbourhood search.
+"""Solve a Problem: column generation, LP-guided dives, then large-neighbourhood search.
 
 1. Column generation (``columns.py``) builds the set-partitioning LP, whose bound is
    close to the optimum, and a pool of whole-person schedules.
-2. The dive fixes the people the LP has (nearly) decided, re-prices the rest, and lets
-   CP-SAT pick the last few people's schedules exactly.
+2. A dive fixes the (person, day) cells the LP agrees on, re-prices, and repeats until
+   CP-SAT can settle the last open cells exactly. If time allows, a second dive fixes
+   whole schedules instead; the better roster goes on.
 3. The remaining time goes to LNS on the compact model: free a slice (some people, some
    days, or the people who could fill a gap in cover), fix the rest to the incumbent and
    re-solve with it as hint, one single-worker CP-SAT per core. Slice sizes adapt.
@@ -28,14 +29,15 @@ from .columns import ColumnGeneration
 from .diagnose import explain_infeasibility
 from .evaluate import evaluate
 from .model import RosterModel
-from .problem import Assignment, Problem, Solution
+from .problem import Assignment, Problem, Progress, Solution
 
-Progress = Callable[[int, float], None]
+OnProgress = Callable[[Progress], None]
 
 _DEBUG = bool(os.environ.get("PLANNER_DEBUG"))
 _MARGIN = 0.3  # seconds kept back for building the answer
 _CG_SHARE = 0.4
 _DIVE_SHARE = 0.6
+_SECOND_DIVE = 0.25  # share of the time limit that must be left for a second dive
 
 
 @dataclass
@@ -85,13 +87,13 @@ def solve(
     *,
     time_limit: float,
     workers: int = 2,
-    on_progress: Progress | None = None,
+    on_progress: OnProgress | None = None,
     stop: threading.Event | None = None,
     seed: int = 0,
 ) -> Solution:
     """Return the best roster found within ``time_limit`` wall-clock seconds.
 
-    ``on_progress(objective, elapsed)`` is called on every improvement; setting ``stop``
+    ``on_progress(Progress)`` is called on every improvement; setting ``stop``
     ends the search early and returns the best roster so far.
     """
     start = time.monotonic()
@@ -117,7 +119,7 @@ def solve(
         if obj is not None and (best is None or obj < best.objective):
             best = _Incumbent(values, obj)
             if on_progress is not None:
-                on_progress(obj, time.monotonic() - start)
+                on_progress(_progress(problem, rm, best, start))
 
     cg = ColumnGeneration(problem, rm)
     cg.run(deadline=start + _CG_SHARE * time_limit, workers=workers, stop=stop)
@@ -154,11 +156,11 @@ def solve(
     cg.started = start
     # Dive even when column generation has not converged: measured better than falling
     # back to the compact model, whose first rosters are far worse at this budget.
-    values = cg.dive(
-        deadline=start + _DIVE_SHARE * time_limit, workers=workers, stop=stop, finish=finish
-    )
-    if values:
-        offer(values)
+    dive_end = start + _DIVE_SHARE * time_limit
+    offer(cg.dive(deadline=dive_end, workers=workers, stop=stop, finish=finish))
+    if dive_end - time.monotonic() >= _SECOND_DIVE * time_limit and not stopped():
+        # Time left over: round again by whole schedules, which suits small teams better.
+        offer(cg.dive(deadline=dive_end, workers=workers, stop=stop, finish=finish, by_person=True))
     if best is None and remaining() > 0.5 and not stopped():
         # Fall back to the compact model if column generation ran out of time.
         solver, status = _run(rm.model, limit=remaining(), workers=workers, seed=seed, stop=stop)
@@ -192,6 +194,15 @@ def _objective(problem: Problem, rm: RosterModel, values: dict[tuple[int, int], 
     rows = [Assignment(problem.staff[p].id, d, rm.shift_ids[s]) for (p, d), s in values.items()]
     ev = evaluate(problem, rows)
     return None if ev.violations else ev.objective
+
+
+def _progress(problem: Problem, rm: RosterModel, best: _Incumbent, start: float) -> Progress:
+    staff = problem.staff
+    return Progress(
+        objective=best.objective,
+        elapsed=time.monotonic() - start,
+        assignment={(staff[p].id, d): rm.shift_ids[s] for (p, d), s in best.values.items()},
+    )
 
 
 def _finish(
@@ -249,7 +260,7 @@ class _Search:
         bound: int | None,
         remaining: Callable[[], float],
         stop: threading.Event | None,
-        on_progress: Progress | None,
+        on_progress: OnProgress | None,
         start: float,
     ) -> None:
         self.problem, self.rm, self.best, self.bound = problem, rm, best, bound
@@ -349,7 +360,7 @@ class _Search:
                     self.best = _Incumbent(_extract(rm, solver), obj)
                     self.version += 1
                     if improved and self.on_progress is not None:
-                        self.on_progress(obj, time.monotonic() - self.start)
+                        self.on_progress(_progress(self.problem, rm, self.best, self.start))
                 if _DEBUG:
                     print(
                         f"  {time.monotonic() - self.start:5.1f} {kind:6} "
@@ -368,7 +379,7 @@ def _lns(
     stop: threading.Event | None,
     workers: int,
     seed: int,
-    on_progress: Progress | None,
+    on_progress: OnProgress | None,
     start: float,
 ) -> _Incumbent:
     search = _Search(problem, rm, best, bound, remaining, stop, on_progress, start)

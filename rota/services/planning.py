@@ -12,7 +12,8 @@ from django_tasks import task
 
 from rota import adapter
 from rota.models import Assignment, PlanRun, PlanStatus, RotaPeriod, Source
-from rota.planner.solver import solve
+from rota.planner import Assignment as PlannerAssignment
+from rota.planner import Progress, evaluate, solve
 from rota.services.common import RotaError, now_or
 from teams import audit, live
 from teams.models import User
@@ -68,22 +69,35 @@ def plan_stop(*, run: PlanRun, by: User) -> PlanRun:
 
 
 class _Watcher(threading.Thread):
-    """Poll the stop flag and publish progress while the solver runs.
+    """Poll the stop flag and report progress while the solver runs.
 
-    The solver calls back on its own threads; this thread does the database reads and event
-    sends so the callbacks only record numbers.
+    The solver calls back on its own threads; this thread does the scoring, the database
+    writes and the event sends so the callbacks only keep the newest roster.
     """
 
-    def __init__(self, run: PlanRun) -> None:
+    def __init__(self, run: PlanRun, built: adapter.Built) -> None:
         super().__init__(daemon=True)
-        self.run_id, self.team = run.pk, run.team
+        self.run_id, self.team, self.built = run.pk, run.team, built
         self.stop = threading.Event()
         self.done = threading.Event()
-        self.best: int | None = None
-        self._sent: int | None = None
+        self.latest: Progress | None = None
+        self._sent: Progress | None = None
 
-    def progress(self, objective: int, elapsed: float) -> None:
-        self.best = objective
+    def progress(self, found: Progress) -> None:
+        self.latest = found
+
+    def report(self) -> None:
+        found = self.latest
+        if found is None or found is self._sent:
+            return
+        self._sent = found
+        rows = [PlannerAssignment(s, d, sh) for (s, d), sh in found.assignment.items()]
+        scored = evaluate(self.built.problem, rows)
+        gaps = adapter.gaps(self.built, scored.uncovered)
+        PlanRun.objects.filter(pk=self.run_id).update(best_penalty=found.objective, gaps=gaps)
+        live.publish(
+            self.team, "rota-plan-progress", run=self.run_id, penalty=found.objective, gaps=gaps
+        )
 
     def run(self) -> None:
         try:
@@ -91,11 +105,7 @@ class _Watcher(threading.Thread):
                 wanted = PlanRun.objects.filter(pk=self.run_id, stop_requested=True).exists()
                 if wanted:
                     self.stop.set()
-                if self.best is not None and self.best != self._sent:
-                    self._sent = self.best
-                    live.publish(
-                        self.team, "rota-plan-progress", run=self.run_id, penalty=self.best
-                    )
+                self.report()
         finally:
             connection.close()
 
@@ -112,7 +122,7 @@ def plan_execute(*, run_id: int, now: datetime | None = None) -> PlanRun:
     run.status, run.started_at = PlanStatus.RUNNING, now_or(now)
     run.save(update_fields=["status", "started_at"])
     built = adapter.build_problem(period=run.period, allow_changes=run.allow_changes_to_published)
-    watcher = _Watcher(run)
+    watcher = _Watcher(run, built)
     watcher.start()
     try:
         solution = solve(
@@ -155,7 +165,7 @@ def _save(run: PlanRun, built: adapter.Built, solution, *, stopped: bool) -> Pla
     else:
         run.status = PlanStatus.STOPPED if stopped else PlanStatus.FINISHED
         run.best_penalty = solution.objective
-        run.gaps = len(adapter.under_cover(solution))
+        run.gaps = adapter.gaps(built, solution.uncovered)
         run.issues = adapter.explain(built, solution)
         run.explanation = built.day_text(solution.explanation)
         replaced = Assignment.objects.for_team(run.team).filter(period=period)

@@ -10,6 +10,7 @@ from rota.planner import (
     Assignment,
     Cover,
     Problem,
+    Progress,
     Request,
     ShiftType,
     StaffMember,
@@ -24,6 +25,10 @@ def person(pid: str, **kw) -> StaffMember:
     base = {"max_consecutive": 7, "min_consecutive": 1, "min_days_off": 1, "max_weekends": None}
     base.update(kw)
     return StaffMember(id=pid, **base)
+
+
+def _rows(assignment: dict[tuple[str, int], str]) -> list[Assignment]:
+    return [Assignment(staff, day, shift) for (staff, day), shift in assignment.items()]
 
 
 def day_cover(horizon: int, shift: str = "D", target: int = 1, under: int = 100, over: int = 1):
@@ -143,11 +148,12 @@ def test_progress_reports_improving_objectives():
         staff=(person("A", max_consecutive=2), person("B", max_consecutive=2)),
         cover=day_cover(4, target=2),
     )
-    seen: list[int] = []
-    sol = solve(problem, time_limit=2, workers=1, on_progress=lambda obj, _t: seen.append(obj))
-    assert seen
-    assert seen == sorted(seen, reverse=True)
-    assert seen[-1] == sol.objective
+    seen: list[Progress] = []
+    sol = solve(problem, time_limit=2, workers=1, on_progress=seen.append)
+    objectives = [found.objective for found in seen]
+    assert objectives == sorted(objectives, reverse=True)
+    assert objectives[-1] == sol.objective
+    assert evaluate(problem, _rows(seen[-1].assignment)).objective == sol.objective
 
 
 @pytest.mark.skipif(not INSTANCES.exists(), reason=f"no published instances in {INSTANCES}")
@@ -158,7 +164,7 @@ def test_stop_event_returns_best_roster_so_far():
     stop = threading.Event()
     # Stop as soon as there is a roster, however busy the machine is: no timing guesswork.
     started = time.monotonic()
-    sol = solve(problem, time_limit=60, workers=2, stop=stop, on_progress=lambda _o, _t: stop.set())
+    sol = solve(problem, time_limit=60, workers=2, stop=stop, on_progress=lambda _found: stop.set())
     assert time.monotonic() - started < 30
     assert sol.feasible
     assert evaluate(problem, sol.rows()).objective == sol.objective
@@ -192,3 +198,31 @@ def test_evaluate_exempts_blocks_touching_the_horizon_edges(days):
         staff=(person("A", min_consecutive=2),),
     )
     assert evaluate(problem, [Assignment("A", d, "D") for d in days]).feasible
+
+
+def test_a_skill_cover_line_counts_only_people_holding_the_skill():
+    problem = Problem(
+        horizon=1,
+        shifts=(ShiftType("D", 480),),
+        staff=(person("A", skills=frozenset({"RN"})), person("B")),
+        cover=(Cover(0, "D", 1, over_weight=1), Cover(0, "D", 1, over_weight=0, skill="RN")),
+        requests=(Request("A", 0, "D", 5, on=False),),
+    )
+    sol = solve(problem, time_limit=2, workers=1)
+    # B alone leaves the RN line short (100); A alone breaks A's wish (5); both add one over.
+    assert sol.assignment == {("A", 0): "D"}
+    assert sol.objective == 5
+    assert evaluate(problem, sol.rows()).objective == 5
+
+
+def test_evaluate_names_the_missing_skill():
+    problem = Problem(
+        horizon=1,
+        shifts=(ShiftType("D", 480),),
+        staff=(person("A"),),
+        cover=(Cover(0, "D", 1, over_weight=0, skill="RN"),),
+    )
+    ev = evaluate(problem, [Assignment("A", 0, "D")])
+    assert ev.objective == 100
+    assert ev.uncovered[0].explanation == "D on day 0 has 0 of 1 people with RN"
+    assert ev.uncovered[0].line == 0

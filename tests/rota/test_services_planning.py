@@ -4,8 +4,10 @@ from datetime import date, time
 
 import pytest
 
-from rota import services
-from rota.models import Assignment, LeaveStatus, PlanRun, PlanStatus, Priority, Source
+from rota import adapter, services
+from rota.models import Assignment, LeaveStatus, MemberSkill, PlanRun, PlanStatus, Priority, Source
+from rota.planner import Progress
+from rota.services.planning import _Watcher
 from tests.rota.factories import (
     ContractFactory,
     CoverNeedFactory,
@@ -13,9 +15,13 @@ from tests.rota.factories import (
     RotaPeriodFactory,
     ShiftRequestFactory,
     ShiftTypeFactory,
+    SkillFactory,
 )
 
 pytestmark = pytest.mark.slow
+# The progress watcher writes from its own thread and connection, as in the worker, so
+# tests that run the planner commit for real instead of inside one rolled-back transaction.
+commits = pytest.mark.django_db(transaction=True)
 
 MONDAY = date(2026, 3, 2)
 TUESDAY = date(2026, 3, 3)
@@ -37,6 +43,7 @@ def _plan(period, by, capture, **kwargs) -> PlanRun:
     return run
 
 
+@commits
 def test_planner_finds_the_known_optimum_and_explains_the_unmet_request(
     week, team, alice, bob, django_capture_on_commit_callbacks
 ):
@@ -51,6 +58,7 @@ def test_planner_finds_the_known_optimum_and_explains_the_unmet_request(
     assert run.issues == ["Bob Brown asked not to work Early on Tue 3 Mar"]
 
 
+@commits
 def test_planner_publishes_progress_and_the_finish_with_numbers_only(
     week, alice, live_events, django_capture_on_commit_callbacks
 ):
@@ -58,9 +66,10 @@ def test_planner_publishes_progress_and_the_finish_with_numbers_only(
     finished = [e for e in live_events if e["event"] == "rota-plan-finished"]
     assert finished == [{"type": "team.event", "event": "rota-plan-finished", "run": str(run.pk)}]
     for event in live_events:
-        assert set(event) <= {"type", "event", "run", "penalty", "period"}
+        assert set(event) <= {"type", "event", "run", "penalty", "gaps", "period"}
 
 
+@commits
 def test_planner_keeps_published_shifts(week, team, alice, bob, django_capture_on_commit_callbacks):
     early = week.team.shift_types.get()
     services.assignment_set(period=week, user=alice, day=TUESDAY, shift_type=early, by=alice)
@@ -76,6 +85,7 @@ def test_planner_keeps_published_shifts(week, team, alice, bob, django_capture_o
     assert run.best_penalty == 1  # one person more than needed on Tuesday
 
 
+@commits
 def test_infeasible_problem_names_the_rule_and_person_and_keeps_the_draft(
     week, team, alice, bob, django_capture_on_commit_callbacks
 ):
@@ -108,17 +118,93 @@ def test_a_second_run_while_one_is_queued_is_refused(week, alice):
         services.plan_start(period=week, by=alice, time_limit=5)
 
 
-@pytest.mark.django_db(transaction=True)
+@commits
 def test_the_watcher_sets_the_solvers_stop_event_when_a_stop_is_asked(team, alice):
-    from rota.services.planning import _Watcher
-
     period = RotaPeriodFactory(team=team, start=MONDAY, days=7)
     run = PlanRun.objects.create(team=team, period=period, requested_by=alice, status="running")
     services.plan_stop(run=run, by=alice)
-    watcher = _Watcher(run)
+    watcher = _Watcher(run, adapter.build_problem(period=period))
     watcher.start()
     try:
         assert watcher.stop.wait(timeout=5)
     finally:
         watcher.done.set()
         watcher.join()
+
+
+@commits
+def test_the_planner_puts_a_holder_of_a_required_skill_on_the_shift(
+    week, team, alice, bob, django_capture_on_commit_callbacks
+):
+    wound_care = SkillFactory(team=team, name="Wound care")
+    MemberSkill.objects.create(team=team, user=bob, skill=wound_care)
+    need = week.team.cover_needs.get(weekday=1)
+    need.required_skills.add(wound_care)
+    # Bob would rather not work Tuesday, but only he holds the skill Tuesday needs.
+    ShiftRequestFactory(team=team, user=bob, date=TUESDAY, priority=Priority.HIGH)
+    run = _plan(week, alice, django_capture_on_commit_callbacks)
+    assert Assignment.objects.get(date=TUESDAY).user == bob
+    assert run.gaps == 0
+
+
+@commits
+def test_a_missing_skill_counts_as_a_gap_and_is_explained(
+    week, team, alice, django_capture_on_commit_callbacks
+):
+    prescriber = SkillFactory(team=team, name="Prescriber")
+    week.team.cover_needs.get(weekday=1).required_skills.add(prescriber)
+    run = _plan(week, alice, django_capture_on_commit_callbacks)
+    assert run.gaps == 1
+    assert "Early on Tue 3 Mar has 0 of 1 people with Prescriber" in run.issues
+
+
+@commits
+def test_the_preferred_number_is_aimed_for_but_is_not_a_gap(
+    week, team, alice, bob, django_capture_on_commit_callbacks
+):
+    ContractFactory(team=team, user=bob, max_consecutive_days=3)
+    ContractFactory(team=team, user=alice, max_consecutive_days=3)
+    week.team.cover_needs.update(preferred=2)
+    run = _plan(week, alice, django_capture_on_commit_callbacks)
+    # Two people, at most three days in a row each: some days have one person, not two.
+    assert run.gaps == 0
+    assert run.best_penalty == adapter.PREFERRED_WEIGHT * sum(
+        2 - Assignment.objects.filter(period=week, date=day).count() for day in week.dates
+    )
+    assert any(issue.endswith("preferred") for issue in run.issues)
+
+
+@commits
+def test_progress_is_saved_with_its_gaps_and_published(week, alice, live_events):
+    run = PlanRun.objects.create(
+        team=week.team, period=week, requested_by=alice, status=PlanStatus.RUNNING
+    )
+    built = adapter.build_problem(period=week)
+    watcher = _Watcher(run, built)
+    name = next(iter(built.people))
+    watcher.progress(Progress(objective=600, elapsed=1.0, assignment={(name, 0): "Early"}))
+    watcher.report()
+    run.refresh_from_db()
+    assert (run.best_penalty, run.gaps) == (600, 6)
+    assert live_events[-1] == {
+        "type": "team.event",
+        "event": "rota-plan-progress",
+        "run": str(run.pk),
+        "penalty": "600",
+        "gaps": "6",
+    }
+
+
+@commits
+def test_replanning_keeps_a_published_shift_on_a_retired_shift_type(
+    week, team, alice, bob, django_capture_on_commit_callbacks
+):
+    twilight = ShiftTypeFactory(team=team, name="Twilight", start=time(17, 0), end=time(22, 0))
+    services.assignment_set(period=week, user=alice, day=MONDAY, shift_type=twilight, by=alice)
+    services.period_publish(period=week, by=alice)
+    services.period_reopen(period=week, by=alice)
+    services.shift_type_retire(shift_type=twilight, by=alice)
+    run = _plan(week, alice, django_capture_on_commit_callbacks)
+    assert run.status == PlanStatus.FINISHED, run.explanation
+    on_twilight = Assignment.objects.filter(period=week, shift_type=twilight)
+    assert list(on_twilight.values_list("user", "date")) == [(alice.pk, MONDAY)]
