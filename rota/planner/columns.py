@@ -51,6 +51,7 @@ class ColumnGeneration:
             else:
                 self.req[key] = self.req.get(key, 0) + r.weight
         self.lines = [c for c in problem.cover if c.shift in rm.s_index]
+        self.worst = max((c.under_weight for c in self.lines), default=1)
         # hits[p][(d, s)]: the cover lines that count p working shift s on day d
         self.hits: list[dict[tuple[int, int], list[int]]] = [{} for _ in range(self.n)]
         for i, c in enumerate(self.lines):
@@ -373,12 +374,24 @@ class ColumnGeneration:
                 break
             units.sort(key=lambda u: -u[0])
             count = max(1, round(len(units) * step))
-            for i, (score, cells) in enumerate(units):
-                if score >= sure or i < count:
-                    for p, d, s in cells:
-                        self.force(p, d, s)
+            taken = [
+                cell
+                for i, (score, cells) in enumerate(units)
+                if score >= sure or i < count
+                for cell in cells
+            ]
+            for p, d, s in taken:
+                self.force(p, d, s)
             before = self.lp_value
             self.run(deadline=deadline, workers=workers, stop=stop, max_rounds=2)
+            if self.lp_value - before >= self.worst and count > 1:
+                # That step cost at least one more uncovered person: take it back, fix fewer.
+                self.release([(p, d) for p, d, _ in taken])
+                self.run(deadline=deadline, workers=workers, stop=stop, max_rounds=1)
+                step = max(0.02, step / 4)
+                if _DEBUG:
+                    print(f"dive undo lp={self.lp_value:.1f} step={step:.2f}")
+                continue
             # Fix more at once while the LP does not move, fewer once it starts to climb.
             if self.lp_value <= before + max(1.0, 0.002 * abs(before)):
                 step = min(0.4, step * 1.4)

@@ -185,7 +185,8 @@ def solve(
             file=sys.stderr,
         )
 
-    best = _lns(problem, rm, best, bound, remaining, stop, workers, seed, on_progress, start)
+    guide = _lp_guide(cg)
+    best = _lns(problem, rm, best, bound, guide, remaining, stop, workers, seed, on_progress, start)
     status_name = "optimal" if bound is not None and best.objective <= bound else "feasible"
     return _finish(problem, rm, best, status_name, bound, start)
 
@@ -258,12 +259,14 @@ class _Search:
         rm: RosterModel,
         best: _Incumbent,
         bound: int | None,
+        guide: dict[tuple[int, int], int | None],
         remaining: Callable[[], float],
         stop: threading.Event | None,
         on_progress: OnProgress | None,
         start: float,
     ) -> None:
         self.problem, self.rm, self.best, self.bound = problem, rm, best, bound
+        self.guide = guide
         self.remaining, self.stop, self.on_progress, self.start = (
             remaining,
             stop,
@@ -287,6 +290,7 @@ class _Search:
             "days": _Sizer(2, horizon, min(horizon, 7.0)),
             "block": _Sizer(2, n, max(3.0, n / 3)),
             "cover": _Sizer(2, n, max(3.0, n / 4)),
+            "lp": _Sizer(2, n, max(3.0, n / 3)),
         }
         self.sub_limit = 1.0
 
@@ -312,6 +316,8 @@ class _Search:
             a = rng.randrange(0, max(1, horizon - length + 1))
             chosen = rng.sample(people, min(n, size))
             return {(p, d) for p in chosen for d in range(a, a + length)}
+        if kind == "lp":
+            return self._lp_neighbourhood(rng, best, size)
         gaps = _cover_gaps(self.problem, self.rm, best)
         if not gaps:
             return self.neighbourhood("staff", rng, best)
@@ -322,6 +328,21 @@ class _Search:
         half = rng.randint(3, 7)
         lo, hi = max(0, day - half), min(horizon, day + half + 1)
         return {(p, d) for p in chosen for d in range(lo, hi)}
+
+    def _lp_neighbourhood(self, rng: random.Random, best: _Incumbent, size: int) -> set:
+        """Free where the roster and the LP disagree (RINS): the LP knows where to look."""
+        horizon = self.problem.horizon
+        doubt: dict[int, list[int]] = {}
+        for p in self.people:
+            for d in range(horizon):
+                if (p, d) not in self.guide or self.guide[p, d] != best.values.get((p, d)):
+                    doubt.setdefault(p, []).append(d)
+        if not doubt:
+            return self.neighbourhood("staff", rng, best)
+        chosen = rng.sample(sorted(doubt), min(len(doubt), size))
+        return {
+            (p, e) for p in chosen for d in doubt[p] for e in (d - 1, d, d + 1) if 0 <= e < horizon
+        }
 
     def run(self, seed: int) -> None:
         rng = random.Random(seed)  # noqa: S311 - search randomness, not secrets
@@ -370,11 +391,26 @@ class _Search:
                     )
 
 
+def _lp_guide(cg: ColumnGeneration) -> dict[tuple[int, int], int | None]:
+    """Return the LP's confident choice (shift index, or None = off) for each (person, day)."""
+    x, work = cg.lp_cells()
+    guide: dict[tuple[int, int], int | None] = {}
+    for p in range(cg.n):
+        for d in range(cg.problem.horizon):
+            if work.get((p, d), 0.0) <= 0.1:
+                guide[p, d] = None
+    for (p, d, s), v in x.items():
+        if v >= 0.9:
+            guide[p, d] = s
+    return guide
+
+
 def _lns(
     problem: Problem,
     rm: RosterModel,
     best: _Incumbent,
     bound: int | None,
+    guide: dict[tuple[int, int], int | None],
     remaining: Callable[[], float],
     stop: threading.Event | None,
     workers: int,
@@ -382,7 +418,7 @@ def _lns(
     on_progress: OnProgress | None,
     start: float,
 ) -> _Incumbent:
-    search = _Search(problem, rm, best, bound, remaining, stop, on_progress, start)
+    search = _Search(problem, rm, best, bound, guide, remaining, stop, on_progress, start)
     threads = [
         threading.Thread(target=search.run, args=(seed * 1000 + i,), daemon=True)
         for i in range(max(1, workers))
