@@ -30,6 +30,9 @@ Finish = Callable[[Forced, dict[tuple[int, int], int], float], dict[tuple[int, i
 _SCALE = 1000
 _ARTIFICIAL = 10**7
 _TAIL = 0.003
+_JUMP = 0.5  # a dive step that lifts the LP by half the dearest uncovered person is undone
+_DIVE_ROUNDS = 2  # pricing rounds between dive steps
+_OPEN_CELLS = 0.12  # share of cells left open when a cell dive hands over to CP-SAT
 _DEBUG = bool(os.environ.get("PLANNER_DEBUG"))
 
 
@@ -338,8 +341,9 @@ class ColumnGeneration:
         horizon = self.problem.horizon
         step = 0.1 if by_person else 0.15
         sure = 0.9 if by_person else 0.99
-        enough = max(4, self.n // 4) if by_person else 0.12 * self.n * horizon
+        enough = max(4, self.n // 4) if by_person else _OPEN_CELLS * self.n * horizon
         values: dict[tuple[int, int], int] = {}
+        careful = False  # after an undo, the "sure" cells wait their turn like the rest
         while True:
             x, work = self.lp_cells()
             lead: dict[int, tuple[float, Schedule]] = {}
@@ -374,29 +378,31 @@ class ColumnGeneration:
                 break
             units.sort(key=lambda u: -u[0])
             count = max(1, round(len(units) * step))
-            taken = [
-                cell
+            chosen = [
+                cells
                 for i, (score, cells) in enumerate(units)
-                if score >= sure or i < count
-                for cell in cells
+                if (score >= sure and not careful) or i < count
             ]
+            taken = [cell for cells in chosen for cell in cells]
             for p, d, s in taken:
                 self.force(p, d, s)
             before = self.lp_value
-            self.run(deadline=deadline, workers=workers, stop=stop, max_rounds=2)
-            if self.lp_value - before >= self.worst and count > 1:
-                # That step cost at least one more uncovered person: take it back, fix fewer.
+            self.run(deadline=deadline, workers=workers, stop=stop, max_rounds=_DIVE_ROUNDS)
+            if self.lp_value - before >= _JUMP * self.worst and len(chosen) > 1:
+                # That step cost about an uncovered person: take it back and fix fewer, down
+                # to one cell at a time, which is always kept so the dive moves on.
                 self.release([(p, d) for p, d, _ in taken])
                 self.run(deadline=deadline, workers=workers, stop=stop, max_rounds=1)
-                step = max(0.02, step / 4)
+                step, careful = step / 4, True
                 if _DEBUG:
-                    print(f"dive undo lp={self.lp_value:.1f} step={step:.2f}")
+                    print(f"dive undo lp={self.lp_value:.1f} step={step:.3f}")
                 continue
+            careful = False
             # Fix more at once while the LP does not move, fewer once it starts to climb.
             if self.lp_value <= before + max(1.0, 0.002 * abs(before)):
                 step = min(0.4, step * 1.4)
             else:
-                step = max(0.05, step / 2)
+                step = step / 2
             if _DEBUG:
                 print(f"dive units={len(units)} lp={self.lp_value:.1f} step={step:.2f}")
         self.release()

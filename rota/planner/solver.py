@@ -267,6 +267,12 @@ class _Search:
     ) -> None:
         self.problem, self.rm, self.best, self.bound = problem, rm, best, bound
         self.guide = guide
+        p_index = {m.id: i for i, m in enumerate(problem.staff)}
+        self.requests = [
+            (p_index[r.staff], r.day, rm.s_index[r.shift], r.on)
+            for r in problem.requests
+            if r.staff in p_index and r.shift in rm.s_index
+        ]
         self.remaining, self.stop, self.on_progress, self.start = (
             remaining,
             stop,
@@ -291,6 +297,8 @@ class _Search:
             "block": _Sizer(2, n, max(3.0, n / 3)),
             "cover": _Sizer(2, n, max(3.0, n / 4)),
             "lp": _Sizer(2, n, max(3.0, n / 3)),
+            "wish": _Sizer(2, n, max(3.0, n / 4)),
+            "gap": _Sizer(2, n, max(2.0, min(6.0, n / 5))),
         }
         self.sub_limit = 1.0
 
@@ -318,13 +326,30 @@ class _Search:
             return {(p, d) for p in chosen for d in range(a, a + length)}
         if kind == "lp":
             return self._lp_neighbourhood(rng, best, size)
+        if kind == "wish":
+            unmet = _unmet_requests(self.requests, best)
+            if not unmet:
+                return self.neighbourhood("staff", rng, best)
+            p, day, s = rng.choice(unmet)
+            return self._around(rng, day, s, size, {p})
         gaps = _cover_gaps(self.problem, self.rm, best)
         if not gaps:
             return self.neighbourhood("staff", rng, best)
         day, s = rng.choice(gaps)
+        if kind == "gap":
+            # Whole schedules: a person's total hours tie a new shift to one dropped far away.
+            pool = [p for p in self.can_work[s] if (p, day) not in best.values] or people
+            chosen = set(rng.sample(pool, min(len(pool), max(1, size - 1))))
+            chosen.add(rng.choice(people))
+            return {(p, d) for p in chosen for d in range(horizon)}
+        return self._around(rng, day, s, size, set())
+
+    def _around(self, rng: random.Random, day: int, s: int, size: int, chosen: set) -> set:
+        """Free some people who can work shift ``s``, and a few others, for days near ``day``."""
+        people, horizon = self.people, self.problem.horizon
         pool = self.can_work[s] or people
-        chosen = set(rng.sample(pool, min(len(pool), size)))
-        chosen.update(rng.sample(people, min(n, max(1, size // 4))))
+        chosen = chosen | set(rng.sample(pool, min(len(pool), size)))
+        chosen.update(rng.sample(people, min(len(people), max(1, size // 4))))
         half = rng.randint(3, 7)
         lo, hi = max(0, day - half), min(horizon, day + half + 1)
         return {(p, d) for p in chosen for d in range(lo, hi)}
@@ -428,6 +453,13 @@ def _lns(
     for t in threads:
         t.join()
     return search.best
+
+
+def _unmet_requests(
+    requests: list[tuple[int, int, int, bool]], best: _Incumbent
+) -> list[tuple[int, int, int]]:
+    """Return (person, day, shift index) of every wish the incumbent does not grant."""
+    return [(p, d, s) for p, d, s, on in requests if (best.values.get((p, d)) == s) != on]
 
 
 def _cover_gaps(problem: Problem, rm: RosterModel, best: _Incumbent) -> list[tuple[int, int]]:

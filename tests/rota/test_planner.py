@@ -226,3 +226,26 @@ def test_evaluate_names_the_missing_skill():
     assert ev.objective == 100
     assert ev.uncovered[0].explanation == "D on day 0 has 0 of 1 people with RN"
     assert ev.uncovered[0].line == 0
+
+
+def test_column_generation_forced_cells_bind_master_and_pricer_until_released():
+    from rota.planner.columns import ColumnGeneration
+    from rota.planner.model import RosterModel
+
+    problem = Problem(
+        horizon=3,
+        shifts=(ShiftType("D", 480),),
+        staff=(person("A"), person("B")),
+        cover=day_cover(3),
+    )
+    rm = RosterModel(problem)
+    cg = ColumnGeneration(problem, rm)
+    cg.add(0, ((0, 0),))
+    cg.add(0, ((1, 0),))
+    cg.force(0, 0, None)  # A off on day 0
+    assert [lam.ub() for lam in cg.columns[0].values()] == [0, 1]
+    cg.run(deadline=time.monotonic() + 5, workers=1)
+    assert all((0, 0) not in sched for sched, lam in cg.columns[0].items() if lam.ub() > 0)
+    cg.release()
+    assert all(lam.ub() == 1 for lam in cg.columns[0].values())
+    assert cg.run(deadline=time.monotonic() + 5, workers=1) == 0
