@@ -37,8 +37,12 @@ def test_teammate_coming_online_appears_live(browser, tablet, server_url, world)
 
 
 def _wait_for_service_worker(page) -> None:
+    """Wait until the page is controlled; a page loaded before activation may never be, and
+    on a busy machine clients.claim() can lose that race, so reload once the worker is ready."""
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+    if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
+        page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20_000)
 
 
 def test_navigation_offline_shows_the_offline_page(browser, tablet, server_url, world):
