@@ -148,6 +148,12 @@ class CoverNeed(models.Model):
         when = self.date.isoformat() if self.date else Weekday(self.weekday).label
         return f"{self.shift_type} on {when}: {self.minimum}–{self.preferred}"
 
+    @property
+    def label(self) -> str:
+        """How the set-up pages name it: "Early on Mondays", "Early on 25 December 2026"."""
+        when = f"{self.date:%-d %B %Y}" if self.date else f"{Weekday(self.weekday).label}s"
+        return f"{self.shift_type.name} on {when}"
+
 
 class Contract(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="contracts")

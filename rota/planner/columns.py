@@ -205,7 +205,8 @@ class ColumnGeneration:
         solver.parameters.cp_model_probing_level = 0
         solver.parameters.linearization_level = 2
         status = solver.solve(pr.model, Collect())
-        self.stats.append((solver.wall_time, status == cp_model.OPTIMAL))
+        if _DEBUG:
+            self.stats.append((solver.wall_time, status == cp_model.OPTIMAL))
         if status == cp_model.INFEASIBLE:
             self.infeasible.add(p)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

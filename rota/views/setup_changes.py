@@ -173,10 +173,6 @@ def _cover_need(request: TeamRequest, cover_need_id: int) -> CoverNeed:
     return need
 
 
-def _when(need: CoverNeed) -> str:
-    return f"{need.date:%-d %B %Y}" if need.date else f"{need.get_weekday_display()}s"
-
-
 @team_view(write=True)
 def cover_need_change(request: TeamRequest, cover_need_id: int) -> HttpResponse:
     need = _cover_need(request, cover_need_id)
@@ -198,7 +194,7 @@ def cover_need_change(request: TeamRequest, cover_need_id: int) -> HttpResponse:
         lambda data: services.cover_need_save(
             team=request.team, by=request.user, cover_need=need, **data
         ),
-        title=f"Change the cover need for {need.shift_type.name} on {_when(need)}",
+        title=f"Change the cover need for {need.label}",
         section="cover",
         success="The cover need was changed.",
     )
