@@ -241,7 +241,11 @@
     if (left.left === 0) {
       await new Promise(function (resolve) {
         var req = indexedDB.deleteDatabase(DB_NAME);
-        req.onsuccess = req.onerror = req.onblocked = function () { resolve(); };
+        // "Blocked" only means the service worker or another tab still has the database
+        // open: their versionchange handlers close it and the delete completes then. Wait
+        // for that, but never hold a logout up for more than a few seconds.
+        req.onsuccess = req.onerror = function () { resolve(); };
+        setTimeout(resolve, 5000);
       });
     }
   }

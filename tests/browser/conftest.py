@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from teams import services
 from tests.factories import CoachGrantFactory, MembershipFactory, TeamFactory, UserFactory
@@ -84,6 +85,9 @@ def playwright(monkeypatch, server_url, world):
 
     with sync_playwright() as p:
         yield p
+        # Connections the test opened while Playwright's loop ran belong to that context:
+        # close them here, or one stays open and the test database cannot be dropped.
+        connections.close_all()
 
 
 @pytest.fixture
