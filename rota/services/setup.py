@@ -36,6 +36,7 @@ def skill_save(*, team: Team, by: User, name: str, skill: Skill | None = None) -
     skill.name = name
     skill.save()
     audit.record(actor=by, team=team, action="rota.skill.save", obj=skill)
+    live.publish(team, "rota-setup-changed")
     return skill
 
 
@@ -49,6 +50,7 @@ def skill_delete(*, skill: Skill, by: User) -> None:
         obj=skill,
         detail={"name": skill.name},
     )
+    live.publish(skill.team, "rota-setup-changed")
     skill.delete()
 
 
@@ -64,6 +66,7 @@ def member_skills_set(*, team: Team, user: User, skills: list[Skill], by: User) 
     audit.record(
         actor=by, team=team, action="rota.skills.set", obj=user, detail={"skills": len(skills)}
     )
+    live.publish(team, "rota-setup-changed")
 
 
 @transaction.atomic

@@ -69,3 +69,24 @@ def test_the_other_rota_pages_pass_axe(rota_world, browser, tablet, server_url):
     ):
         page.goto(f"{server_url}/t/riverside/rota/{path}")
         assert axe_violations(page) == [], path
+
+
+def test_a_colleagues_set_up_change_appears_live_and_keeps_what_is_being_typed(
+    rota_world, browser, tablet, server_url
+):
+    setup_url = f"{server_url}/t/riverside/rota/setup/"
+    bob = browser.new_context(**tablet).new_page()
+    log_in(bob, server_url, "bob@example.org", PASSWORD)
+    bob.goto(setup_url)
+    bob.wait_for_selector("body[data-live-state=open]")
+    bob.get_by_label("Skill", exact=True).fill("Prescri")
+
+    alice = browser.new_context(**tablet).new_page()
+    log_in(alice, server_url, "alice@example.org", PASSWORD)
+    alice.goto(setup_url)
+    alice.get_by_label("Skill", exact=True).fill("Wound care")
+    alice.get_by_role("button", name="Add skill").click()
+    alice.locator("#setup-skills dt", has_text="Wound care").wait_for()
+
+    bob.locator("#setup-skills dt", has_text="Wound care").wait_for(timeout=10_000)
+    assert bob.get_by_label("Skill", exact=True).input_value() == "Prescri"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -130,7 +131,7 @@ def test_overlapping_shift_type_shows_the_message_next_to_the_field(alice_client
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'id="id_start-error"' in html
+    assert 'id="shifttype_start-error"' in html
     assert "overlaps Early" in html
 
 
@@ -142,7 +143,7 @@ def test_cover_need_larger_than_the_team_shows_the_message_next_to_the_field(
         {"shift_type": shifts["early"].pk, "weekday": "0", "minimum": "5", "preferred": "5"},
     )
     html = response.content.decode()
-    assert 'id="id_minimum-error"' in html
+    assert 'id="coverneed_minimum-error"' in html
     assert "more than the 1 people in the team" in html
 
 
@@ -158,7 +159,7 @@ def test_contradictory_rules_show_the_message_next_to_the_field(alice_client, te
         },
     )
     html = response.content.decode()
-    assert 'id="id_weekly_rest_hours-error"' in html
+    assert 'id="teamrules_weekly_rest_hours-error"' in html
     assert "cannot be shorter than the daily rest" in html
 
 
@@ -177,6 +178,14 @@ def test_publishing_from_the_page(alice_client, team, period):
 def test_every_rota_page_renders_for_a_member(alice_client, team, period):
     for name in ("", "setup/", "requests/", "swaps/", "calendar/"):
         assert alice_client.get(_url(team, name)).status_code == 200, name
+
+
+def test_every_label_on_the_rota_pages_points_at_its_own_input(alice_client, team, period):
+    # Forms sharing a page share field names (name, user, day); their ids must not collide.
+    for name in ("setup/", "requests/"):
+        html = alice_client.get(_url(team, name)).content.decode()
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert [i for i in set(ids) if ids.count(i) > 1] == [], name
 
 
 def test_making_a_calendar_link_shows_it_once(alice_client, team):

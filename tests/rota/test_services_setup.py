@@ -272,3 +272,32 @@ def test_going_back_to_7_days_is_refused_while_a_contract_allows_longer_runs(tea
     with pytest.raises(services.RotaError, match="Alice Adams may work more than 6 days") as error:
         services.team_rules_save(team=team, by=alice, **_rules(weekly_rest_days=7))
     assert error.value.field == "weekly_rest_days"
+
+
+SETUP_CHANGE = {"type": "team.event", "event": "rota-setup-changed"}
+
+
+def test_adding_a_skill_tells_the_team_live(
+    team, alice, live_events, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.skill_save(team=team, by=alice, name="Wound care")
+    assert live_events == [SETUP_CHANGE]
+
+
+def test_removing_a_skill_tells_the_team_live(
+    team, alice, live_events, django_capture_on_commit_callbacks
+):
+    skill = SkillFactory(team=team)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.skill_delete(skill=skill, by=alice)
+    assert live_events == [SETUP_CHANGE]
+
+
+def test_setting_a_members_skills_tells_the_team_live(
+    team, alice, live_events, django_capture_on_commit_callbacks
+):
+    skill = SkillFactory(team=team)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.member_skills_set(team=team, user=alice, skills=[skill], by=alice)
+    assert live_events == [SETUP_CHANGE]

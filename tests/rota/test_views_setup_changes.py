@@ -95,7 +95,7 @@ def test_an_overlapping_change_is_shown_next_to_the_field(alice_client, team, ea
     html = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in html
-    assert 'id="id_start-error"' in html and "overlaps Early" in html
+    assert 'id="shifttype_start-error"' in html and "overlaps Early" in html
     late.refresh_from_db()
     assert late.start == time(14, 0)
 
@@ -166,7 +166,7 @@ def test_a_skill_is_renamed_and_a_taken_name_is_shown_next_to_the_field(alice_cl
     SkillFactory(team=team, name="Prescriber")
     url = _setup(team, f"skills/{skill.pk}/")
     html = alice_client.post(url, {"name": "PRESCRIBER"}).content.decode()
-    assert 'id="id_name-error"' in html and "already a skill called PRESCRIBER" in html
+    assert 'id="skill_name-error"' in html and "already a skill called PRESCRIBER" in html
     assert alice_client.post(url, {"name": "Tissue viability"}).status_code == 302
     skill.refresh_from_db()
     assert skill.name == "Tissue viability"
@@ -218,7 +218,7 @@ def test_a_bad_cover_change_is_shown_next_to_the_field(
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'id="id_{field}-error"' in html and message in html
+    assert f'id="coverneed_{field}-error"' in html and message in html
     need.refresh_from_db()
     assert (need.minimum, need.preferred) == (1, 1)
 
