@@ -12,9 +12,6 @@ class RotaForm(GovukForm):
     """GOV.UK classes for the few widgets GovukForm does not know: checkboxes and dates."""
 
     def __init__(self, *args, **kwargs) -> None:
-        # Several forms share a page (set-up, requests) and some field names: ids named after
-        # the form keep each label pointing at its own input.
-        kwargs.setdefault("auto_id", type(self).__name__.removesuffix("Form").lower() + "_%s")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget

@@ -22,11 +22,14 @@ class GovukForm:
     """Give widgets GOV.UK classes and link hints and errors for screen readers."""
 
     def __init__(self, *args, **kwargs) -> None:
+        # A page often carries several forms whose fields share names (email, name, user):
+        # ids named after the form keep each label, hint and error on its own field.
+        kwargs.setdefault("auto_id", type(self).__name__.removesuffix("Form").lower() + "_%s")
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.widget.attrs["class"] = _govuk_class(field.widget)
             if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
+                field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -36,7 +39,7 @@ class GovukForm:
             attrs = self.fields[name].widget.attrs
             attrs["class"] += f" {attrs['class']}--error"
             attrs["aria-describedby"] = (
-                f"{attrs.get('aria-describedby', '')} id_{name}-error".strip()
+                f"{attrs.get('aria-describedby', '')} {self[name].auto_id}-error".strip()
             )
 
 

@@ -162,7 +162,7 @@ def test_invalid_nhs_number_is_shown_next_to_the_field(team, alice_client):
         },
     )
     page = response.content.decode()
-    assert "id_nhs_number-error" in page and "check digit" in page
+    assert "client_nhs_number-error" in page and "check digit" in page
     assert not Client.objects.exists()
 
 
@@ -343,7 +343,7 @@ def test_a_rating_outside_one_to_five_is_refused_by_the_field(team, alice_client
         _url("rating_add", team, client_id=intervention.client_id),
         {"care_problem": intervention.care_problem_id, "knowledge": 7, "behaviour": 3, "status": 2},
     )
-    assert "id_knowledge-error" in response.content.decode()
+    assert "rating_knowledge-error" in response.content.decode()
 
 
 def test_recording_a_visit_can_rate_its_problems(team, alice_client, visit, intervention):

@@ -6,6 +6,7 @@ page whose URL needs an id this file cannot supply fails the sweep until a sampl
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -148,6 +149,17 @@ def test_every_team_url_exists_for_a_member(samples, alice_client):
     for route, name in team_routes():
         response = alice_client.get(_url(name, route, samples))
         assert response.status_code in (200, 405), f"GET {name} -> {response.status_code}"
+
+
+def test_every_team_page_gives_each_element_its_own_id(samples, alice_client):
+    # Forms sharing a page share field names (email, name, user): a repeated id sends a label,
+    # hint or error link to another form's field.
+    for route, name in team_routes():
+        response = alice_client.get(_url(name, route, samples))
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        ids = re.findall(r'\sid="([^"]+)"', response.content.decode())
+        assert sorted({i for i in ids if ids.count(i) > 1}) == [], name
 
 
 def test_unknown_team_slug_is_404(alice_client):

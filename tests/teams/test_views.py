@@ -121,7 +121,7 @@ def test_weak_password_on_invitation_is_shown_by_the_field(client, team, alice):
         reverse("invitation", kwargs={"token": token}), {"name": "Dana", "password": "123"}
     )
     assert response.status_code == 200
-    assert "id_password-error" in response.content.decode()
+    assert "acceptinvitation_password-error" in response.content.decode()
 
 
 def test_hand_over_in_one_step(alice_client, team, alice, bob):
