@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -121,6 +122,18 @@ def test_a_coach_sees_the_grid_without_edit_controls(client, team, period, alice
     html = client.get(_url(team, period=period)).content.decode()
     assert "Alice Adams" in html
     assert "<select" not in html
+
+
+def test_a_set_up_page_shown_again_after_an_error_refreshes_live_from_the_set_up_page(
+    alice_client, team, shifts
+):
+    # The page re-shown after a failed POST has the form's URL, which only takes POSTs.
+    html = alice_client.post(
+        _url(team, "setup/shift-types/add/"),
+        {"name": "Mid", "start": "10:00", "end": "18:00", "colour": "blue"},
+    ).content.decode()
+    live_urls = set(re.findall(r'hx-get="([^"]+)" hx-select="#setup-', html))
+    assert live_urls == {_url(team, "setup/")}
 
 
 def test_overlapping_shift_type_shows_the_message_next_to_the_field(alice_client, team, shifts):
