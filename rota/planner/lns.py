@@ -217,6 +217,18 @@ class Search:
             (p, e) for p in chosen for d in doubt[p] for e in (d - 1, d, d + 1) if 0 <= e < horizon
         }
 
+    def improve(self, workers: int, seed: int) -> Incumbent:
+        """Run ``workers`` search threads until time runs out, and return the best roster."""
+        threads = [
+            threading.Thread(target=self.run, args=(seed * 1000 + i,), daemon=True)
+            for i in range(max(1, workers))
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return self.best
+
     def run(self, seed: int) -> None:
         rng = random.Random(seed)  # noqa: S311 - search randomness, not secrets
         kinds = list(self.sizers)
@@ -262,31 +274,6 @@ class Search:
                         f"{obj} best={self.best.objective} wall={solver.wall_time:.2f}",
                         file=sys.stderr,
                     )
-
-
-def improve(
-    problem: Problem,
-    rm: RosterModel,
-    best: Incumbent,
-    bound: int | None,
-    guide: dict[tuple[int, int], int | None],
-    remaining: Callable[[], float],
-    stop: threading.Event | None,
-    workers: int,
-    seed: int,
-    on_progress: OnProgress | None,
-    start: float,
-) -> Incumbent:
-    search = Search(problem, rm, best, bound, guide, remaining, stop, on_progress, start)
-    threads = [
-        threading.Thread(target=search.run, args=(seed * 1000 + i,), daemon=True)
-        for i in range(max(1, workers))
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return search.best
 
 
 def unmet_requests(

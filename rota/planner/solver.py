@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 from .columns import ColumnGeneration
 from .diagnose import explain_infeasibility
 from .evaluate import evaluate
-from .lns import Incumbent, OnProgress, extract, improve, progress_of, run_cp
+from .lns import Incumbent, OnProgress, Search, extract, progress_of, run_cp
 from .model import RosterModel
 from .problem import Assignment, Problem, Solution
 
@@ -138,9 +138,8 @@ def solve(
         )
 
     guide = _lp_guide(cg)
-    best = improve(
-        problem, rm, best, bound, guide, remaining, stop, workers, seed, on_progress, start
-    )
+    search = Search(problem, rm, best, bound, guide, remaining, stop, on_progress, start)
+    best = search.improve(workers, seed)
     status_name = "optimal" if bound is not None and best.objective <= bound else "feasible"
     return _finish(problem, rm, best, status_name, bound, start)
 
