@@ -33,6 +33,7 @@ _TAIL = 0.003
 _JUMP = 0.5  # a dive step that lifts the LP by half the dearest uncovered person is undone
 _DIVE_ROUNDS = 2  # pricing rounds between dive steps
 _OPEN_CELLS = 0.12  # share of cells left open when a cell dive hands over to CP-SAT
+_SMOOTH = 0.5  # weight of the best duals so far in the duals a pricing round uses
 _DEBUG = bool(os.environ.get("PLANNER_DEBUG"))
 
 
@@ -236,13 +237,21 @@ class ColumnGeneration:
         price_limit = 0.15
         rounds = 0
         history: list[float] = []
+        # Dual smoothing (Wentges): price at a mix of this LP's duals and the duals that gave
+        # the best Lagrangian bound. The master is degenerate and its duals swing; smoothed
+        # duals reached a lower LP in the same time on the largest instance.
+        center: list[float] | None = None
+        center_bound = -math.inf
+        misprice = False
         while time.monotonic() < deadline and not (stop is not None and stop.is_set()):
             rounds += 1
             if max_rounds is not None and rounds > max_rounds:
                 break
             t_lp = time.monotonic()
-            value, pi, duals = self._solve_lp()
+            value, pi, lp_duals = self._solve_lp()
             t_lp = time.monotonic() - t_lp
+            a = 0.0 if misprice or center is None or self.forced else _SMOOTH
+            duals = [a * c + (1 - a) * d for c, d in zip(center or lp_duals, lp_duals, strict=True)]
             t_pr = time.monotonic()
             mins: list[float | None] = [None] * self.n
             found: list[tuple[int, Schedule]] = []
@@ -254,6 +263,7 @@ class ColumnGeneration:
                 tid: int,
                 pi: list = pi,
                 duals: list = duals,
+                lp_duals: list = lp_duals,
                 lock: threading.Lock = lock,
                 order: list = order,
                 nxt: list = nxt,
@@ -267,7 +277,7 @@ class ColumnGeneration:
                         p = order[nxt[0]]
                         nxt[0] += 1
                     scheds, low = self._price(p, duals, price_limit, tid)
-                    mu = self._dual_at(p, duals)
+                    mu = self._dual_at(p, lp_duals)
                     improving = [
                         sched
                         for sched in scheds
@@ -288,6 +298,8 @@ class ColumnGeneration:
                 lagrange = self._lagrangian(duals, [m for m in mins if m is not None])
                 if self.lower_bound is None or lagrange > self.lower_bound:
                     self.lower_bound = lagrange
+                if lagrange > center_bound:
+                    center_bound, center = lagrange, duals
             if _DEBUG:
                 st = self.stats
                 print(
@@ -299,6 +311,10 @@ class ColumnGeneration:
                 self.stats = []
             if self.infeasible:
                 break
+            if added == 0 and a:
+                misprice = True  # nothing found at the mixed duals: price at the LP's own
+                continue
+            misprice = False
             if added == 0:
                 self.converged = True
                 break
@@ -344,6 +360,7 @@ class ColumnGeneration:
         sure = 0.9 if by_person else 0.99
         enough = max(4, self.n // 4) if by_person else _OPEN_CELLS * self.n * horizon
         values: dict[tuple[int, int], int] = {}
+        dive_start, steps = time.monotonic(), 0
         careful = False  # after an undo, the "sure" cells wait their turn like the rest
         while True:
             x, work = self.lp_cells()
@@ -378,6 +395,13 @@ class ColumnGeneration:
                 values = finish(dict(self.forced), suggested, max(1.0, left))
                 break
             units.sort(key=lambda u: -u[0])
+            if steps and not by_person:
+                # Time for only a few more steps (a slow machine or a large team): fix enough
+                # per step to reach the hand-over, or CP-SAT gets far too many open cells.
+                per_step = (time.monotonic() - dive_start) / steps
+                more = max(1.0, (left - 0.15 * (deadline - self.started)) / per_step)
+                step = min(0.5, max(step, 1 - (enough / len(units)) ** (1 / more)))
+            steps += 1
             count = max(1, round(len(units) * step))
             chosen = [
                 cells

@@ -149,13 +149,23 @@ class Search:
             "gap": Sizer(2, n, max(2.0, min(6.0, n / 5))),
         }
         self.sub_limit = 1.0
+        self.pause_at: float | None = None  # monotonic time to hand back, if any
 
     def done(self) -> bool:
         if self.stop is not None and self.stop.is_set():
             return True
         if self.bound is not None and self.best.objective <= self.bound:
             return True
+        if self.pause_at is not None and time.monotonic() >= self.pause_at:
+            return True
         return self.remaining() <= 0.2
+
+    def offer(self, best: Incumbent) -> None:
+        """Take a roster found elsewhere (a fresh dive) if it is better."""
+        with self.lock:
+            if best.objective < self.best.objective:
+                self.best = best
+                self.version += 1
 
     def neighbourhood(self, kind: str, rng: random.Random, best: Incumbent) -> set:
         horizon, people = self.problem.horizon, self.people

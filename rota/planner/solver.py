@@ -32,6 +32,9 @@ _MARGIN = 0.3  # seconds kept back for building the answer
 _CG_SHARE = 0.4
 _DIVE_SHARE = 0.6
 _SECOND_DIVE = 0.25  # share of the time limit that must be left for a second dive
+_DIVE_OWN = 0.35  # share of the time limit the first dives keep after column generation
+_RESTART = 0.25  # share of the time limit a fresh dive needs
+_LNS_ROUND = 0.08  # share of the time limit LNS gets before a fresh dive, when far off
 
 
 def solve(
@@ -108,11 +111,28 @@ def solve(
     cg.started = start
     # Dive even when column generation has not converged: measured better than falling
     # back to the compact model, whose first rosters are far worse at this budget.
-    dive_end = start + _DIVE_SHARE * time_limit
-    offer(cg.dive(deadline=dive_end, workers=workers, stop=stop, finish=finish))
+    # A slow column generation leaves the dive its own share of the time, since LNS cannot
+    # make up for a dive cut short.
+    dive_end = max(start + _DIVE_SHARE * time_limit, time.monotonic() + _DIVE_OWN * time_limit)
+    dived: dict[bool, int] = {}
+
+    def dive(by_person: bool, deadline: float) -> None:
+        values = cg.dive(
+            deadline=deadline, workers=workers, stop=stop, finish=finish, by_person=by_person
+        )
+        obj = _objective(problem, rm, values)
+        if obj is not None:
+            dived[by_person] = min(obj, dived.get(by_person, obj))
+        if _DEBUG:
+            print(
+                f"dive person={by_person} {obj} t={time.monotonic() - start:.1f}", file=sys.stderr
+            )
+        offer(values)
+
+    dive(False, dive_end)
     if dive_end - time.monotonic() >= _SECOND_DIVE * time_limit and not stopped():
         # Time left over: round again by whole schedules, which suits small teams better.
-        offer(cg.dive(deadline=dive_end, workers=workers, stop=stop, finish=finish, by_person=True))
+        dive(True, dive_end)
     if best is None and remaining() > 0.5 and not stopped():
         # Fall back to the compact model if column generation ran out of time.
         solver, status = run_cp(rm.model, limit=remaining(), workers=workers, seed=seed, stop=stop)
@@ -139,7 +159,26 @@ def solve(
 
     guide = _lp_guide(cg)
     search = Search(problem, rm, best, bound, guide, remaining, stop, on_progress, start)
-    best = search.improve(workers, seed)
+
+    def far() -> bool:
+        """The roster is at least half an uncovered shift above the bound, and time is left."""
+        gap = search.best.objective - bound if bound is not None else 0
+        return gap >= 0.5 * cg.worst and remaining() >= _RESTART * time_limit and not stopped()
+
+    # LNS polishes a roster but cannot cross to another basin (docs/benchmarks.md): while
+    # the roster stays far from the bound, alternate short LNS rounds with fresh dives.
+    while True:
+        again = far()
+        search.pause_at = time.monotonic() + _LNS_ROUND * time_limit if again else None
+        best = search.improve(workers, seed)
+        if not again:
+            break
+        if far():
+            cg.started = time.monotonic()
+            # The way not tried yet, else the way that did better (ties: whole schedules).
+            by_person = dived.get(True, -math.inf) <= dived.get(False, -math.inf)
+            dive(by_person, time.monotonic() + min(remaining() - 2.0, _RESTART * time_limit))
+            search.offer(best)
     status_name = "optimal" if bound is not None and best.objective <= bound else "feasible"
     return _finish(problem, rm, best, status_name, bound, start)
 

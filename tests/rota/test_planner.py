@@ -35,6 +35,19 @@ def day_cover(horizon: int, shift: str = "D", target: int = 1, under: int = 100,
     return tuple(Cover(d, shift, target, under, over) for d in range(horizon))
 
 
+def two_day_nurses(horizon: int, *, target: int = 1, max_consecutive: int = 7) -> Problem:
+    """A and B on one day shift, ``target`` of them wanted every day."""
+    return Problem(
+        horizon=horizon,
+        shifts=(ShiftType("D", 480),),
+        staff=(
+            person("A", max_consecutive=max_consecutive),
+            person("B", max_consecutive=max_consecutive),
+        ),
+        cover=day_cover(horizon, target=target),
+    )
+
+
 def test_forbidden_successor_is_respected():
     shifts = (ShiftType("E", 480), ShiftType("L", 480, frozenset({"E"})))
     problem = Problem(
@@ -142,12 +155,7 @@ def test_published_shift_on_day_off_is_reported_as_infeasible():
 
 
 def test_progress_reports_improving_objectives():
-    problem = Problem(
-        horizon=4,
-        shifts=(ShiftType("D", 480),),
-        staff=(person("A", max_consecutive=2), person("B", max_consecutive=2)),
-        cover=day_cover(4, target=2),
-    )
+    problem = two_day_nurses(4, target=2, max_consecutive=2)
     seen: list[Progress] = []
     sol = solve(problem, time_limit=2, workers=1, on_progress=seen.append)
     objectives = [found.objective for found in seen]
@@ -232,12 +240,7 @@ def test_column_generation_forced_cells_bind_master_and_pricer_until_released():
     from rota.planner.columns import ColumnGeneration
     from rota.planner.model import RosterModel
 
-    problem = Problem(
-        horizon=3,
-        shifts=(ShiftType("D", 480),),
-        staff=(person("A"), person("B")),
-        cover=day_cover(3),
-    )
+    problem = two_day_nurses(3)
     rm = RosterModel(problem)
     cg = ColumnGeneration(problem, rm)
     cg.add(0, ((0, 0),))
@@ -249,3 +252,75 @@ def test_column_generation_forced_cells_bind_master_and_pricer_until_released():
     cg.release()
     assert all(lam.ub() == 1 for lam in cg.columns[0].values())
     assert cg.run(deadline=time.monotonic() + 5, workers=1) == 0
+
+
+def _small_search(bound: int | None):
+    from rota.planner.lns import Incumbent, Search
+    from rota.planner.model import RosterModel
+
+    problem = two_day_nurses(3)
+    rm = RosterModel(problem)
+    start = time.monotonic()
+    best = Incumbent({(0, 0): 0, (0, 1): 0, (0, 2): 0}, 0)
+    return Search(problem, rm, best, bound, {}, lambda: 60.0, None, None, start), Incumbent
+
+
+def test_search_hands_back_at_its_pause_time():
+    search, _ = _small_search(bound=None)
+    assert not search.done()
+    search.pause_at = time.monotonic() - 0.1
+    assert search.done()
+
+
+def test_search_takes_a_better_roster_offered_from_outside_and_ignores_a_worse_one():
+    search, Incumbent = _small_search(bound=None)
+    search.best = Incumbent({(0, 0): 0}, 200)
+    search.offer(Incumbent({(1, 0): 0}, 300))
+    assert search.best.objective == 200
+    search.offer(Incumbent({(1, 0): 0, (1, 1): 0, (1, 2): 0}, 0))
+    assert search.best.objective == 0
+    assert search.best.values == {(1, 0): 0, (1, 1): 0, (1, 2): 0}
+
+
+def test_column_generation_bound_never_exceeds_the_optimum_with_smoothed_duals():
+    from rota.planner.columns import ColumnGeneration
+    from rota.planner.model import RosterModel
+
+    # Two people, each at most two days in a row, cover two a day for six days: the best
+    # roster leaves exactly four shifts uncovered (each person can work at most four of six).
+    problem = two_day_nurses(6, target=2, max_consecutive=2)
+    optimum = solve(problem, time_limit=10, workers=1)
+    assert optimum.status == "optimal"
+    cg = ColumnGeneration(problem, RosterModel(problem))
+    lp = cg.run(deadline=time.monotonic() + 10, workers=1)
+    assert cg.converged
+    assert cg.lower_bound is not None
+    assert cg.lower_bound <= lp + 1e-6
+    assert cg.lower_bound <= optimum.objective + 1e-6
+
+
+def test_solver_dives_again_when_the_search_stalls_far_from_the_bound(monkeypatch):
+    from rota.planner import lns, solver
+    from rota.planner.columns import ColumnGeneration
+
+    problem = two_day_nurses(7, max_consecutive=3)
+    real_dive = ColumnGeneration.dive
+    calls: list[bool] = []
+
+    def dive(self, **kw):
+        calls.append(kw.get("by_person", False))
+        if len(calls) == 1:
+            return {}  # a roster with nobody working: every cover line missed
+        return real_dive(self, **kw)
+
+    def stalled(self, seed):  # an LNS that never finds anything
+        while not self.done():
+            time.sleep(0.01)
+
+    monkeypatch.setattr(ColumnGeneration, "dive", dive)
+    monkeypatch.setattr(lns.Search, "run", stalled)
+    monkeypatch.setattr(solver, "_SECOND_DIVE", 2.0)  # no second dive straight away
+    sol = solve(problem, time_limit=8, workers=1)
+    assert len(calls) >= 2
+    assert calls[1] is True  # the way not tried yet
+    assert sol.objective == 0
