@@ -8,6 +8,17 @@ from pathlib import Path
 BENCHMARKS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 
+def cpu_model() -> str:
+    """The processor's name: solver results move with it, so every table records it."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return ""
+
+
 def write_section(name: str, text: str, path: Path = BENCHMARKS) -> None:
     """Put ``text`` between the ``<!-- bench.NAME results: begin/end -->`` markers (or append)."""
     begin, end = f"<!-- bench.{name} results: begin -->", f"<!-- bench.{name} results: end -->"

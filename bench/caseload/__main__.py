@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 
 from bench.caseload.report import ALONE, BASELINE, markdown_table, write_doc
 from bench.caseload.serve import Browser, daphne, measure, server_env
+from bench.doc import cpu_model
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -142,14 +143,7 @@ def bench_database(database: str, args: argparse.Namespace) -> dict:
 
 
 def machine() -> dict[str, str]:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     nproc = subprocess.run(["nproc"], capture_output=True, text=True, check=False).stdout.strip()  # noqa: S607
     return {
         "nproc": nproc,

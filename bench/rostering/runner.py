@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from bench.doc import cpu_model
 from rota.planner import Progress, evaluate, solve
 
 from .reader import read_instance, write_roster
@@ -110,8 +111,8 @@ def markdown(results: list[Result], *, command: str, now: dt.datetime | None = N
     now = now or dt.datetime.now(dt.UTC)
     lines = [
         f"- Command: `{command}`",
-        f"- Machine: {os.cpu_count()} cores, {platform.machine()}, "
-        f"Python {platform.python_version()}",
+        f"- Machine: {os.cpu_count()} cores, {platform.machine()}"
+        f"{f' ({cpu})' if (cpu := cpu_model()) else ''}, Python {platform.python_version()}",
         f"- Date: {now:%Y-%m-%d %H:%M} UTC",
         "- Objective checked by `rota.planner.evaluate`, independent of the solver.",
         "- Target: every instance feasible; gap ≤ 1 % on instances 1–8 and ≤ 5 % on 9–12.",
