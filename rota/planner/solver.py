@@ -6,6 +6,8 @@
    CP-SAT can settle the last open cells exactly. If time allows, a second dive fixes
    whole schedules instead; the better roster goes on.
 3. The remaining time goes to large-neighbourhood search on the compact model (``lns.py``).
+   LNS only polishes a roster; while it stays far from the bound, short LNS rounds alternate
+   with fresh dives from the same LP.
 
 The search stops early once the incumbent meets the column-generation bound.
 """
