@@ -166,6 +166,8 @@ class CellForm(forms.Form):
     user = forms.IntegerField()
     date = forms.DateField()
     shift_type = forms.IntegerField(required=False)
+    # What the grid showed in the cell: a shift type's id, or "" for off (absent: not said).
+    seen = forms.CharField(required=False, strip=False)
 
 
 class MemberSkillsForm(RotaForm, forms.Form):

@@ -34,10 +34,14 @@ def assignment_set(
     shift_type: ShiftType | None,
     by: User,
     source: str = Source.MANUAL,
+    seen: str | None = None,
 ) -> Assignment | None:
     """Put ``user`` on ``shift_type`` on ``day`` (None: off) in a draft period.
 
     Rule violations do not stop the edit: the grid shows them as the planner works.
+    ``seen`` is what the editor's grid showed in this cell (a shift type's id, or "" for off).
+    If a colleague has changed the cell since, the edit is refused and the message says to
+    what, so two people planning one draft never overwrite each other unseen.
     """
     period = RotaPeriod.objects.select_for_update().select_related("team").get(pk=period.pk)
     team = period.team
@@ -52,6 +56,12 @@ def assignment_set(
     existing = Assignment.objects.for_team(team).filter(user=user, date=day).first()
     if existing is not None and existing.period_id != period.pk:
         raise RotaError("That day belongs to another rota period.")
+    current = existing.shift_type if existing is not None else None
+    if seen is not None and seen != _cell_key(current) and current != shift_type:
+        raise RotaError(
+            f"While you were choosing, someone changed this shift to {_cell_name(current)}. "
+            f"{_cell_name(shift_type)} was not saved: choose again if you still want it."
+        )
     retired = shift_type is not None and shift_type.retired_at is not None
     if retired and (existing is None or existing.shift_type_id != shift_type.pk):
         raise RotaError(f"{shift_type.name} is retired: choose another shift.")
@@ -111,3 +121,11 @@ def period_reopen(*, period: RotaPeriod, by: User) -> RotaPeriod:
     audit.record(actor=by, team=period.team, action="rota.period.reopen", obj=period)
     live.publish(period.team, "rota-changed", period=period.pk)
     return period
+
+
+def _cell_key(shift_type: ShiftType | None) -> str:
+    return "" if shift_type is None else str(shift_type.pk)
+
+
+def _cell_name(shift_type: ShiftType | None) -> str:
+    return "Off" if shift_type is None else shift_type.name

@@ -98,6 +98,23 @@ def test_editing_a_cell_re_renders_the_row_and_the_rule_violations(
     assert Assignment.objects.get(date=date(2026, 3, 4)).shift_type == shifts["early"]
 
 
+def test_a_cell_changed_by_a_colleague_meanwhile_is_kept_and_the_conflict_shown(
+    alice_client, team, alice, period, shifts
+):
+    AssignmentFactory(period=period, user=alice, date=START, shift_type=shifts["late"])
+    response = alice_client.post(
+        _url(team, "cell/", period),
+        {"user": alice.pk, "date": START.isoformat(), "shift_type": shifts["early"].pk, "seen": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "someone changed this shift to Late. Early was not saved" in html
+    assert f'<option value="{shifts["late"].pk}" selected>Late</option>' in html
+    assert f'"seen": "{shifts["late"].pk}"' in html
+    assert Assignment.objects.get(user=alice, date=START).shift_type == shifts["late"]
+
+
 def test_clearing_a_cell_takes_the_person_off(alice_client, team, alice, period, shifts):
     AssignmentFactory(period=period, user=alice, date=START, shift_type=shifts["late"])
     alice_client.post(

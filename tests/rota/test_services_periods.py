@@ -33,6 +33,36 @@ def test_setting_a_cell_creates_then_changes_then_clears_the_assignment(period, 
     assert not Assignment.objects.filter(user=alice).exists()
 
 
+def test_an_edit_made_on_a_stale_cell_is_refused_and_names_the_colleagues_change(
+    period, alice, bob, early, late
+):
+    day = date(2026, 3, 3)
+    services.assignment_set(period=period, user=alice, day=day, shift_type=early, by=bob, seen="")
+    with pytest.raises(services.RotaError, match="changed this shift to Early. Late was not saved"):
+        services.assignment_set(
+            period=period, user=alice, day=day, shift_type=late, by=alice, seen=""
+        )
+    assert Assignment.objects.get(user=alice, date=day).shift_type == early
+
+
+def test_an_edit_made_on_a_cell_as_it_stands_is_saved(period, alice, early, late):
+    day = date(2026, 3, 3)
+    services.assignment_set(period=period, user=alice, day=day, shift_type=early, by=alice)
+    services.assignment_set(
+        period=period, user=alice, day=day, shift_type=None, by=alice, seen=str(early.pk)
+    )
+    assert not Assignment.objects.filter(user=alice).exists()
+
+
+def test_a_stale_edit_that_asks_for_what_the_cell_already_holds_is_no_conflict(
+    period, alice, bob, early
+):
+    day = date(2026, 3, 3)
+    services.assignment_set(period=period, user=alice, day=day, shift_type=early, by=bob)
+    services.assignment_set(period=period, user=alice, day=day, shift_type=early, by=alice, seen="")
+    assert Assignment.objects.get(user=alice, date=day).shift_type == early
+
+
 def test_editing_a_published_rota_is_refused(period, alice, early):
     services.period_publish(period=period, by=alice)
     with pytest.raises(services.RotaError, match="reopen"):
