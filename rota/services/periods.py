@@ -88,7 +88,7 @@ def assignment_set(
             "shift_type": getattr(shift_type, "pk", None),
         },
     )
-    live.publish(team, "rota-changed", period=period.pk)
+    live.publish(team, "rota-changed", period=period.pk, user=user.pk)
     return assignment
 
 

@@ -90,3 +90,44 @@ def test_a_colleagues_set_up_change_appears_live_and_keeps_what_is_being_typed(
 
     bob.locator("#setup-skills dt", has_text="Wound care").wait_for(timeout=10_000)
     assert bob.get_by_label("Skill", exact=True).input_value() == "Prescri"
+
+
+def test_a_colleagues_edit_on_a_draft_appears_live_and_a_stale_edit_is_refused(
+    rota_world, browser, tablet, server_url
+):
+    period_url = f"{server_url}/t/riverside/rota/periods/{rota_world['period'].pk}/"
+    day_two = (START + timedelta(days=1)).strftime("%A %-d %B")
+    day_three = (START + timedelta(days=2)).strftime("%A %-d %B")
+    early = str(rota_world["early"].pk)
+
+    bob = browser.new_context(**tablet).new_page()
+    log_in(bob, server_url, "bob@example.org", PASSWORD)
+    bob.goto(period_url)
+    bob.wait_for_selector("body[data-live-state=open]")
+    bob.get_by_label(f"Alice Adams, {day_three}").focus()  # Bob is about to change this cell
+
+    alice = browser.new_context(**tablet).new_page()
+    log_in(alice, server_url, "alice@example.org", PASSWORD)
+    alice.goto(period_url)
+    alice.get_by_label(f"Alice Adams, {day_two}").select_option(label="Early")
+    alice.locator("#rota-violations").get_by_text("Minimum rest between shifts").wait_for()
+    alice.get_by_label(f"Alice Adams, {day_three}").select_option(label="Early")
+    alice.get_by_label(f"Bob Brown, {day_two}").select_option(label="Early")
+
+    # Bob's own row and the rules panel follow at once; Alice's row, where Bob's focus is, waits.
+    bob.locator("#rota-violations").get_by_text("Minimum rest between shifts").wait_for(
+        timeout=10_000
+    )
+    bob.wait_for_function(
+        "([label, value]) => document.querySelector(`select[aria-label='${label}']`).value"
+        " === value",
+        arg=[f"Bob Brown, {day_two}", early],
+        timeout=10_000,
+    )
+    assert bob.get_by_label(f"Alice Adams, {day_three}").input_value() == ""
+    bob.get_by_label(f"Alice Adams, {day_three}").select_option(label="Late")
+    bob.locator("#rota-violations").get_by_text("someone changed this shift to Early").wait_for(
+        timeout=10_000
+    )
+    assert bob.get_by_label(f"Alice Adams, {day_three}").input_value() == early
+    assert bob.get_by_label(f"Alice Adams, {day_two}").input_value() == early
