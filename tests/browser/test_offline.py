@@ -45,7 +45,11 @@ def offline_day(world):
 
 def _wait_until_kept(page, paths: list[str]) -> None:
     """The worker has cached the member's pages list (it does so after the first load)."""
-    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
+    # A minute, not the default 30 s: once, under a full parallel run, installing the worker
+    # took longer than 30 s (CI on 2026-11-29); run alone, the test passes well within it.
+    page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller", timeout=60_000
+    )
     page.wait_for_function(
         """async (paths) => {
           const cache = await caches.open('patch-pages');
