@@ -166,8 +166,12 @@ class CellForm(forms.Form):
     user = forms.IntegerField()
     date = forms.DateField()
     shift_type = forms.IntegerField(required=False)
-    # What the grid showed in the cell: a shift type's id, or "" for off (absent: not said).
+    # What the grid showed in the cell: a shift type's id, or "" for off.
     seen = forms.CharField(required=False, strip=False)
+
+    def clean_seen(self) -> str | None:
+        """None when the client did not say what it showed (the no-JS form): no check then."""
+        return self.cleaned_data["seen"] if "seen" in self.data else None
 
 
 class MemberSkillsForm(RotaForm, forms.Form):

@@ -251,7 +251,11 @@ class ColumnGeneration:
             value, pi, lp_duals = self._solve_lp()
             t_lp = time.monotonic() - t_lp
             a = 0.0 if misprice or center is None or self.forced else _SMOOTH
-            duals = [a * c + (1 - a) * d for c, d in zip(center or lp_duals, lp_duals, strict=True)]
+            duals = (
+                [a * c + (1 - a) * d for c, d in zip(center, lp_duals, strict=True)]
+                if a
+                else lp_duals
+            )
             t_pr = time.monotonic()
             mins: list[float | None] = [None] * self.n
             found: list[tuple[int, Schedule]] = []

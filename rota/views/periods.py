@@ -86,7 +86,7 @@ def cell_save(request: TeamRequest, period_id: int) -> HttpResponse:
             day=form.cleaned_data["date"],
             shift_type=shift_type,
             by=request.user,
-            seen=form.cleaned_data["seen"] if "seen" in request.POST else None,
+            seen=form.cleaned_data["seen"],
         )
     except RotaError as exc:
         error = str(exc)

@@ -17,6 +17,7 @@ from rota.planner import (
     evaluate,
     solve,
 )
+from rota.planner.lns import Incumbent
 
 INSTANCES = SHARED / "instances"
 
@@ -254,26 +255,25 @@ def test_column_generation_forced_cells_bind_master_and_pricer_until_released():
     assert cg.run(deadline=time.monotonic() + 5, workers=1) == 0
 
 
-def _small_search(bound: int | None):
-    from rota.planner.lns import Incumbent, Search
+def _small_search():
+    """An LNS over two nurses and three days, with no bound to stop it and a minute to run."""
+    from rota.planner.lns import Search
     from rota.planner.model import RosterModel
 
     problem = two_day_nurses(3)
-    rm = RosterModel(problem)
-    start = time.monotonic()
     best = Incumbent({(0, 0): 0, (0, 1): 0, (0, 2): 0}, 0)
-    return Search(problem, rm, best, bound, {}, lambda: 60.0, None, None, start), Incumbent
+    return Search(problem, RosterModel(problem), best, None, {}, lambda: 60.0, None, None, 0.0)
 
 
 def test_search_hands_back_at_its_pause_time():
-    search, _ = _small_search(bound=None)
+    search = _small_search()
     assert not search.done()
     search.pause_at = time.monotonic() - 0.1
     assert search.done()
 
 
 def test_search_takes_a_better_roster_offered_from_outside_and_ignores_a_worse_one():
-    search, Incumbent = _small_search(bound=None)
+    search = _small_search()
     search.best = Incumbent({(0, 0): 0}, 200)
     search.offer(Incumbent({(1, 0): 0}, 300))
     assert search.best.objective == 200
