@@ -26,13 +26,9 @@ from .problem import Problem
 
 Schedule = tuple[tuple[int, int], ...]  # sorted (day, shift index) pairs worked
 Forced = dict[int, dict[int, int | None]]  # person -> day -> shift index (None = off)
-Finish = Callable[[Forced, dict[tuple[int, int], int], float], dict[tuple[int, int], int]]
 _SCALE = 1000
 _ARTIFICIAL = 10**7
 _TAIL = 0.003
-_JUMP = 0.5  # a dive step that lifts the LP by half the dearest uncovered person is undone
-_DIVE_ROUNDS = 2  # pricing rounds between dive steps
-_OPEN_CELLS = 0.12  # share of cells left open when a cell dive hands over to CP-SAT
 _SMOOTH = 0.5  # weight of the best duals so far in the duals a pricing round uses
 _DEBUG = bool(os.environ.get("PLANNER_DEBUG"))
 
@@ -71,6 +67,7 @@ class ColumnGeneration:
         self.started = time.monotonic()
         self.lambdas: dict[tuple[int, Schedule], float] = {}
         self.lp_value = math.inf
+        self.duals: list[float] = []
         self.converged = False
         self._build_master()
 
@@ -161,19 +158,42 @@ class ColumnGeneration:
             for sched, lam in self.columns[p].items():
                 lam.SetUb(1 if self._agrees(p, sched) else 0)
 
-    def _solve_lp(self) -> tuple[float, list[float], list[float]]:
-        self._lp.Solve()
+    def solve_lp(self) -> tuple[float, list[float], list[float]]:
+        if self._lp.Solve() != pywraplp.Solver.OPTIMAL:
+            # GLOP's warm start has been seen to give up (ABNORMAL) after many bound changes,
+            # and then to stay broken; the same LP built afresh solves.
+            self._rebuild()
+            if self._lp.Solve() != pywraplp.Solver.OPTIMAL:
+                raise RuntimeError("the master LP could not be solved")
         self.lambdas = {
             (p, sched): lam.solution_value()
             for p in range(self.n)
             for sched, lam in self.columns[p].items()
         }
         self.lp_value = self._obj.Value()
-        return (
-            self.lp_value,
-            [c.dual_value() for c in self._conv],
-            [r.dual_value() for r in self._rows],
-        )
+        self.duals = [r.dual_value() for r in self._rows]
+        return self.lp_value, [c.dual_value() for c in self._conv], self.duals
+
+    def _rebuild(self) -> None:
+        kept = [list(columns) for columns in self.columns]
+        self._build_master()
+        for p, schedules in enumerate(kept):
+            for sched in schedules:
+                self.add(p, sched)
+
+    def leads(self) -> dict[int, tuple[float, Schedule]]:
+        """Return each person's schedule with the largest LP weight among those that agree
+        with what is forced, and that weight (0 when the LP uses none of them)."""
+        lead: dict[int, tuple[float, Schedule]] = {}
+        for (p, sched), lam in self.lambdas.items():
+            if lam > lead.get(p, (-1.0, ()))[0] and self._agrees(p, sched):
+                lead[p] = (lam, sched)
+        return lead
+
+    def worth(self, p: int, sched: Schedule) -> float:
+        """What ``sched`` covers, valued at the LP's current cover duals."""
+        mu = self._dual_at(p, self.duals)
+        return sum(mu.get(ds, 0.0) for ds in sched)
 
     def _dual_at(self, p: int, duals: list[float]) -> dict[tuple[int, int], float]:
         return {ds: sum(duals[i] for i in lines) for ds, lines in self.hits[p].items()}
@@ -235,6 +255,7 @@ class ColumnGeneration:
     ) -> float:
         """Generate columns until no person has an improving schedule or time runs out."""
         price_limit = 0.15
+        horizon = self.problem.horizon
         rounds = 0
         history: list[float] = []
         # Dual smoothing (Wentges): price at a mix of this LP's duals and the duals that gave
@@ -248,7 +269,7 @@ class ColumnGeneration:
             if max_rounds is not None and rounds > max_rounds:
                 break
             t_lp = time.monotonic()
-            value, pi, lp_duals = self._solve_lp()
+            value, pi, lp_duals = self.solve_lp()
             t_lp = time.monotonic() - t_lp
             a = 0.0 if misprice or center is None or self.forced else _SMOOTH
             duals = (
@@ -260,7 +281,8 @@ class ColumnGeneration:
             mins: list[float | None] = [None] * self.n
             found: list[tuple[int, Schedule]] = []
             lock = threading.Lock()
-            order = list(range(self.n))
+            # A person fixed on every day has one schedule left, already a column.
+            order = [p for p in range(self.n) if len(self.forced.get(p, ())) < horizon]
             nxt = [0]
 
             def work(  # defaults bind this round's state (ruff B023)
@@ -327,7 +349,7 @@ class ColumnGeneration:
             if len(history) > 4 and history[-5] - value < _TAIL * max(1.0, abs(value)):
                 self.converged = True
                 break
-        return self._solve_lp()[0]
+        return self.solve_lp()[0]
 
     def lp_cells(self) -> tuple[dict[tuple[int, int, int], float], dict[tuple[int, int], float]]:
         """Return the LP's x[p, d, s] and its work[p, d] (sum over shifts)."""
@@ -339,104 +361,6 @@ class ColumnGeneration:
                     x[p, d, s] = x.get((p, d, s), 0.0) + lam
                     work[p, d] = work.get((p, d), 0.0) + lam
         return x, work
-
-    def dive(
-        self,
-        *,
-        deadline: float,
-        workers: int,
-        stop: threading.Event | None = None,
-        finish: Finish,
-        by_person: bool = False,
-    ) -> dict[tuple[int, int], int]:
-        """Round the LP step by step: fix what it agrees on, re-price the rest, repeat.
-
-        By cell (default), a step fixes single (person, day) cells; by person, whole
-        schedules. The LP is very degenerate on big instances (few people have one schedule
-        near 1), where fixing whole schedules rounds badly and cells leave each person room
-        to adapt; on small ones whole schedules often do better, so the solver tries both.
-        Cells always come from a person's leading column, which stays a feasible witness, so
-        a fixing never makes a person's rules impossible. Once little is open (or time is
-        short) ``finish(forced, suggested, seconds)`` solves the rest exactly.
-        """
-        horizon = self.problem.horizon
-        step = 0.1 if by_person else 0.15
-        sure = 0.9 if by_person else 0.99
-        enough = max(4, self.n // 4) if by_person else _OPEN_CELLS * self.n * horizon
-        values: dict[tuple[int, int], int] = {}
-        dive_start, steps = time.monotonic(), 0
-        careful = False  # after an undo, the "sure" cells wait their turn like the rest
-        while True:
-            x, work = self.lp_cells()
-            lead: dict[int, tuple[float, Schedule]] = {}
-            for (p, sched), lam in self.lambdas.items():
-                if lam > lead.get(p, (-1.0, ()))[0] and self._agrees(p, sched):
-                    lead[p] = (lam, sched)
-            units: list[tuple[float, list[tuple[int, int, int | None]]]] = []
-            for p, (lam, sched) in lead.items():
-                worked, done = dict(sched), self.forced.get(p, {})
-                cells = [(p, d, worked.get(d)) for d in range(horizon) if d not in done]
-                if by_person and cells:
-                    units.append((lam, cells))
-                elif not by_person:
-                    units.extend(
-                        (
-                            x.get(cell, 0.0)
-                            if cell[2] is not None
-                            else 1 - work.get(cell[:2], 0.0),
-                            [cell],
-                        )
-                        for cell in cells
-                    )
-            left = deadline - time.monotonic()
-            if (
-                len(lead) < self.n
-                or len(units) <= enough
-                or left < 0.15 * (deadline - self.started)
-                or (stop is not None and stop.is_set())
-            ):
-                suggested = {(p, d): s for p, (_, sched) in lead.items() for d, s in sched}
-                values = finish(dict(self.forced), suggested, max(1.0, left))
-                break
-            units.sort(key=lambda u: -u[0])
-            if steps and not by_person:
-                # Time for only a few more steps (a slow machine or a large team): fix enough
-                # per step to reach the hand-over, or CP-SAT gets far too many open cells.
-                per_step = (time.monotonic() - dive_start) / steps
-                more = max(1.0, (left - 0.15 * (deadline - self.started)) / per_step)
-                step = min(0.5, max(step, 1 - (enough / len(units)) ** (1 / more)))
-            steps += 1
-            count = max(1, round(len(units) * step))
-            chosen = [
-                cells
-                for i, (score, cells) in enumerate(units)
-                if (score >= sure and not careful) or i < count
-            ]
-            taken = [cell for cells in chosen for cell in cells]
-            for p, d, s in taken:
-                self.force(p, d, s)
-            before = self.lp_value
-            self.run(deadline=deadline, workers=workers, stop=stop, max_rounds=_DIVE_ROUNDS)
-            if self.lp_value - before >= _JUMP * self.worst and len(chosen) > 1:
-                # That step cost about an uncovered person: take it back and fix fewer, down
-                # to one cell at a time, which is always kept so the dive moves on.
-                self.release([(p, d) for p, d, _ in taken])
-                self.run(deadline=deadline, workers=workers, stop=stop, max_rounds=1)
-                step, careful = step / 4, True
-                if _DEBUG:
-                    print(f"dive undo lp={self.lp_value:.1f} step={step:.3f}")
-                continue
-            careful = False
-            # Fix more at once while the LP does not move, fewer once it starts to climb.
-            if self.lp_value <= before + max(1.0, 0.002 * abs(before)):
-                step = min(0.4, step * 1.4)
-            else:
-                step = step / 2
-            if _DEBUG:
-                print(f"dive units={len(units)} lp={self.lp_value:.1f} step={step:.2f}")
-        self.release()
-        self._solve_lp()
-        return values
 
     def integer_master(
         self,

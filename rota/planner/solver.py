@@ -2,12 +2,11 @@
 
 1. Column generation (``columns.py``) builds the set-partitioning LP, whose bound is
    close to the optimum, and a pool of whole-person schedules.
-2. A dive fixes the (person, day) cells the LP agrees on, re-prices, and repeats until
-   CP-SAT can settle the last open cells exactly. If time allows, a second dive fixes
-   whole schedules instead; the better roster goes on.
+2. Dives (``dives.py``) round the LP into rosters: first by cells, with CP-SAT settling the
+   last open cells; then, if time allows, by people, one whole schedule at a time.
 3. The remaining time goes to large-neighbourhood search on the compact model (``lns.py``).
    LNS only polishes a roster; while it stays far from the bound, short LNS rounds alternate
-   with fresh dives from the same LP.
+   with fresh dives by people from the same LP.
 
 The search stops early once the incumbent meets the column-generation bound.
 """
@@ -16,12 +15,14 @@ from __future__ import annotations
 
 import math
 import os
+import random
 import sys
 import threading
 import time
 
 from ortools.sat.python import cp_model
 
+from . import dives
 from .columns import ColumnGeneration
 from .diagnose import explain_infeasibility
 from .evaluate import evaluate
@@ -116,15 +117,19 @@ def solve(
     # A slow column generation leaves the dive its own share of the time, since LNS cannot
     # make up for a dive cut short.
     dive_end = max(start + _DIVE_SHARE * time_limit, time.monotonic() + _DIVE_OWN * time_limit)
-    dived: dict[bool, int] = {}
+    jitter = random.Random(seed)  # noqa: S311 - search randomness, not secrets
+    by_people = 0  # dives by people so far
 
     def dive(by_person: bool, deadline: float) -> None:
-        values = cg.dive(
-            deadline=deadline, workers=workers, stop=stop, finish=finish, by_person=by_person
-        )
+        nonlocal by_people
+        how = {"deadline": deadline, "workers": workers, "stop": stop, "finish": finish}
+        if by_person:
+            # A repeated dive by people differs from the last by a jitter in who goes first.
+            values = dives.by_people(cg, **how, rng=jitter if by_people else None)
+            by_people += 1
+        else:
+            values = dives.by_cells(cg, **how)
         obj = _objective(problem, rm, values)
-        if obj is not None:
-            dived[by_person] = min(obj, dived.get(by_person, obj))
         if _DEBUG:
             print(
                 f"dive person={by_person} {obj} t={time.monotonic() - start:.1f}", file=sys.stderr
@@ -133,7 +138,7 @@ def solve(
 
     dive(False, dive_end)
     if dive_end - time.monotonic() >= _SECOND_DIVE * time_limit and not stopped():
-        # Time left over: round again by whole schedules, which suits small teams better.
+        # Time left over: round again by whole schedules, the scarce cover first.
         dive(True, dive_end)
     if best is None and remaining() > 0.5 and not stopped():
         # Fall back to the compact model if column generation ran out of time.
@@ -177,9 +182,9 @@ def solve(
             break
         if far():
             cg.started = time.monotonic()
-            # The way not tried yet, else the way that did better (ties: whole schedules).
-            by_person = dived.get(True, -math.inf) <= dived.get(False, -math.inf)
-            dive(by_person, time.monotonic() + min(remaining() - 2.0, _RESTART * time_limit))
+            # By people: it runs to the end without CP-SAT, and its jitter makes each dive
+            # a new one; a cell dive would repeat itself (docs/benchmarks.md).
+            dive(True, time.monotonic() + min(remaining() - 2.0, _RESTART * time_limit))
             search.offer(best)
     status_name = "optimal" if bound is not None and best.objective <= bound else "feasible"
     return _finish(problem, rm, best, status_name, bound, start)

@@ -300,27 +300,97 @@ def test_column_generation_bound_never_exceeds_the_optimum_with_smoothed_duals()
 
 
 def test_solver_dives_again_when_the_search_stalls_far_from_the_bound(monkeypatch):
-    from rota.planner import lns, solver
-    from rota.planner.columns import ColumnGeneration
+    from rota.planner import dives, lns, solver
 
     problem = two_day_nurses(7, max_consecutive=3)
-    real_dive = ColumnGeneration.dive
     calls: list[bool] = []
 
-    def dive(self, **kw):
-        calls.append(kw.get("by_person", False))
-        if len(calls) == 1:
-            return {}  # a roster with nobody working: every cover line missed
-        return real_dive(self, **kw)
+    def first_dive_fails(by_person, real):
+        def dive(cg, **kw):
+            calls.append(by_person)
+            if len(calls) == 1:
+                return {}  # a roster with nobody working: every cover line missed
+            return real(cg, **kw)
+
+        return dive
 
     def stalled(self, seed):  # an LNS that never finds anything
         while not self.done():
             time.sleep(0.01)
 
-    monkeypatch.setattr(ColumnGeneration, "dive", dive)
+    monkeypatch.setattr(dives, "by_cells", first_dive_fails(False, dives.by_cells))
+    monkeypatch.setattr(dives, "by_people", first_dive_fails(True, dives.by_people))
     monkeypatch.setattr(lns.Search, "run", stalled)
     monkeypatch.setattr(solver, "_SECOND_DIVE", 2.0)  # no second dive straight away
     sol = solve(problem, time_limit=8, workers=1)
     assert len(calls) >= 2
-    assert calls[1] is True  # the way not tried yet
+    assert all(calls[1:])  # fresh dives go by people
     assert sol.objective == 0
+
+
+def _night_and_day_team() -> Problem:
+    """Only A may work nights; B and C share the day shift. Cover one of each, three days."""
+    return Problem(
+        horizon=3,
+        shifts=(ShiftType("D", 480), ShiftType("N", 480)),
+        staff=(person("A"), person("B", max_shifts={"N": 0}), person("C", max_shifts={"N": 0})),
+        cover=tuple(Cover(d, s, 1) for d in range(3) for s in ("D", "N")),
+    )
+
+
+def test_a_dive_by_people_fixes_first_the_person_carrying_the_scarce_cover():
+    from rota.planner import dives
+    from rota.planner.columns import ColumnGeneration
+    from rota.planner.model import RosterModel
+
+    problem = _night_and_day_team()
+    cg = ColumnGeneration(problem, RosterModel(problem))
+    cg.run(deadline=time.monotonic() + 10, workers=1)
+    forced: list[int] = []
+    real_force = cg.force
+
+    def force(p, day, shift):
+        forced.append(p)
+        real_force(p, day, shift)
+
+    cg.force = force
+
+    def finish(*args):
+        raise AssertionError("a dive by people runs to the end without CP-SAT")
+
+    values = dives.by_people(
+        cg, deadline=time.monotonic() + 10, workers=1, stop=None, finish=finish
+    )
+    assert forced[0] == 0  # A, the only one who can cover the nights
+    rows = [
+        Assignment(problem.staff[p].id, d, problem.shifts[s].id) for (p, d), s in values.items()
+    ]
+    assert evaluate(problem, rows).objective == 0
+    assert cg.forced == {}  # the dive leaves the master as it found it
+
+
+def test_master_lp_is_built_afresh_when_glop_gives_up():
+    from ortools.linear_solver import pywraplp
+
+    from rota.planner.columns import ColumnGeneration
+    from rota.planner.model import RosterModel
+
+    problem = _night_and_day_team()
+    cg = ColumnGeneration(problem, RosterModel(problem))
+    value = cg.run(deadline=time.monotonic() + 10, workers=1)
+
+    class GivesUp:
+        """The live master, except that its warm-started solve fails (seen with GLOP)."""
+
+        def __init__(self, lp):
+            self.lp = lp
+
+        def Solve(self):  # noqa: N802 - the wrapped API's name
+            return pywraplp.Solver.ABNORMAL
+
+        def __getattr__(self, name):
+            return getattr(self.lp, name)
+
+    cg._lp = GivesUp(cg._lp)
+    assert cg.solve_lp()[0] == pytest.approx(value)
+    assert not isinstance(cg._lp, GivesUp)
