@@ -145,7 +145,8 @@ def by_people(
     a step fix as many as it needs to finish. ``rng`` jitters the order for a repeated dive.
     """
     horizon = cg.problem.horizon
-    began, steps = time.monotonic(), 0
+    settled: float | None = None  # when the first step ended
+    priced = 0  # open people over the steps since
     while True:
         lead = cg.leads()
         pending = [p for p in lead if len(cg.forced.get(p, {})) < horizon]
@@ -159,13 +160,24 @@ def by_people(
         if rng is not None:
             value = {p: v * (1 + rng.uniform(-_JITTER, _JITTER)) for p, v in value.items()}
         pending.sort(key=value.__getitem__, reverse=True)
-        count = math.ceil(len(pending) / _steps_left(cg, deadline, began, steps)) if steps else 1
-        steps += 1
+        # A step costs about one pricing per open person, so one person per step needs
+        # time for n + (n - 1) + ... + 1 pricings. The first step is left out of the rate:
+        # it is the slowest, as the LP settles after a release.
+        count = 1
+        if priced and settled is not None:
+            rate = (time.monotonic() - settled) / priced
+            spare = deadline - time.monotonic() - _HAND_OVER * (deadline - cg.started)
+            need = rate * len(pending) * (len(pending) + 1) / 2
+            count = max(1, math.ceil(need / max(spare, 1e-3)))
         for p in pending[:count]:
             worked = dict(lead[p][1])
             for d in range(horizon):
                 if d not in cg.forced.get(p, {}):
                     cg.force(p, d, worked.get(d))
         cg.run(deadline=deadline, workers=workers, stop=stop, max_rounds=_PERSON_ROUNDS)
+        if settled is None:
+            settled = time.monotonic()
+        else:
+            priced += len(pending)
         if _DEBUG:
             print(f"dive people={len(pending)} fixed={count} lp={cg.lp_value:.1f}")

@@ -36,8 +36,9 @@ _CG_SHARE = 0.4
 _DIVE_SHARE = 0.6
 _SECOND_DIVE = 0.25  # share of the time limit that must be left for a second dive
 _DIVE_OWN = 0.35  # share of the time limit the first dives keep after column generation
-_RESTART = 0.25  # share of the time limit a fresh dive needs
+_RESTART = 0.3  # share of the time limit a fresh dive needs
 _LNS_ROUND = 0.08  # share of the time limit LNS gets before a fresh dive, when far off
+_FAR = 0.2  # gap to the bound, in dearest uncovered shifts, that calls for a fresh dive
 
 
 def solve(
@@ -168,9 +169,9 @@ def solve(
     search = Search(problem, rm, best, bound, guide, remaining, stop, on_progress, start)
 
     def far() -> bool:
-        """The roster is at least half an uncovered shift above the bound, and time is left."""
+        """The roster is a fifth of an uncovered shift or more above the bound, time is left."""
         gap = search.best.objective - bound if bound is not None else 0
-        return gap >= 0.5 * cg.worst and remaining() >= _RESTART * time_limit and not stopped()
+        return gap >= _FAR * cg.worst and remaining() >= _RESTART * time_limit and not stopped()
 
     # LNS polishes a roster but cannot cross to another basin (docs/benchmarks.md): while
     # the roster stays far from the bound, alternate short LNS rounds with fresh dives.
