@@ -38,7 +38,7 @@ _SECOND_DIVE = 0.25  # share of the time limit that must be left for a second di
 _DIVE_OWN = 0.35  # share of the time limit the first dives keep after column generation
 _RESTART = 0.3  # share of the time limit a fresh dive needs
 _LNS_ROUND = 0.08  # share of the time limit LNS gets before a fresh dive, when far off
-_FAR = 0.2  # gap to the bound, in dearest uncovered shifts, that calls for a fresh dive
+_FAR = 0.1  # gap to the bound, in dearest uncovered shifts, that calls for a fresh dive
 
 
 def solve(
@@ -119,15 +119,15 @@ def solve(
     # make up for a dive cut short.
     dive_end = max(start + _DIVE_SHARE * time_limit, time.monotonic() + _DIVE_OWN * time_limit)
     jitter = random.Random(seed)  # noqa: S311 - search randomness, not secrets
-    by_people = 0  # dives by people so far
+    people_dives = 0
 
     def dive(by_person: bool, deadline: float) -> None:
-        nonlocal by_people
+        nonlocal people_dives
         how = {"deadline": deadline, "workers": workers, "stop": stop, "finish": finish}
         if by_person:
             # A repeated dive by people differs from the last by a jitter in who goes first.
-            values = dives.by_people(cg, **how, rng=jitter if by_people else None)
-            by_people += 1
+            values = dives.by_people(cg, **how, rng=jitter if people_dives else None)
+            people_dives += 1
         else:
             values = dives.by_cells(cg, **how)
         obj = _objective(problem, rm, values)
@@ -169,7 +169,7 @@ def solve(
     search = Search(problem, rm, best, bound, guide, remaining, stop, on_progress, start)
 
     def far() -> bool:
-        """The roster is a fifth of an uncovered shift or more above the bound, time is left."""
+        """The roster is a tenth of an uncovered shift or more above the bound, time is left."""
         gap = search.best.objective - bound if bound is not None else 0
         return gap >= _FAR * cg.worst and remaining() >= _RESTART * time_limit and not stopped()
 
@@ -184,7 +184,7 @@ def solve(
         if far():
             cg.started = time.monotonic()
             # By people: it runs to the end without CP-SAT, and its jitter makes each dive
-            # a new one; a cell dive would repeat itself (docs/benchmarks.md).
+            # a new one; fresh cell dives did worse (docs/decisions.md).
             dive(True, time.monotonic() + min(remaining() - 2.0, _RESTART * time_limit))
             search.offer(best)
     status_name = "optimal" if bound is not None and best.objective <= bound else "feasible"
