@@ -17,10 +17,23 @@
   }
 
   if ('serviceWorker' in navigator) {
+    // An install fails when any file of the app shell cannot be fetched (a weak
+    // signal, a busy server). Try again a few times, further apart each time,
+    // instead of leaving the nurse without offline pages until the next page load.
+    var attempts = 0;
+    var retry = function (err) {
+      if (err && window.console) { console.warn('Patch: service worker not installed', err); }
+      attempts += 1;
+      if (attempts <= 4) { setTimeout(register, 5000 * attempts); }
+    };
     var register = function () {
-      navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(function (err) {
-        if (window.console) { console.warn('Patch: service worker registration failed', err); }
-      });
+      navigator.serviceWorker.register('/sw.js', { scope: '/' }).then(function (reg) {
+        var worker = reg.installing;
+        if (!worker) { return; }
+        worker.addEventListener('statechange', function () {
+          if (worker.state === 'redundant' && !reg.active) { retry('the app shell could not be fetched'); }
+        });
+      }).catch(retry);
     };
     // Logged-out page: <body data-sw-clear> asks the worker to delete every
     // cache (pages or data kept for the previous user).

@@ -268,3 +268,35 @@ def test_a_change_overtaken_offline_is_listed_as_needing_attention(
     assert link.get_attribute("href") == "/t/riverside/sync/attention/"
     alice.wait_for_selector("body[data-outbox-pending='0']")
     assert Visit.objects.get(pk=visit.pk).status == VisitStatus.CANCELLED
+
+
+def test_a_service_worker_install_that_fails_is_tried_again_without_a_page_load(
+    browser, tablet, server_url, world
+):
+    context = browser.new_context(**tablet)
+    blocked = {"on": True, "aborted": 0}
+
+    def shell_icon(route):
+        # Only the worker's precache request fails, as on a weak signal mid-install.
+        if blocked["on"] and route.request.service_worker is not None:
+            blocked["aborted"] += 1
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    context.route("**/static/icons/icon-192.png", shell_icon)
+    page = context.new_page()
+    warnings: list[str] = []
+    page.on("console", lambda msg: warnings.append(msg.text))
+    log_in(page, server_url, "alice@example.org", PASSWORD)
+    warnings.clear()  # from here on, only the last page: no navigation until the end
+    for _ in range(100):
+        if any("service worker not installed" in w for w in warnings):
+            break
+        page.wait_for_timeout(100)
+    assert any("service worker not installed" in w for w in warnings)
+    assert blocked["aborted"] >= 1
+    assert page.evaluate("() => navigator.serviceWorker.controller") is None
+    blocked["on"] = False
+    page.wait_for_function("() => navigator.serviceWorker.controller", timeout=45_000)
+    context.close()
