@@ -36,8 +36,8 @@ _CG_SHARE = 0.4
 _DIVE_SHARE = 0.6
 _SECOND_DIVE = 0.25  # share of the time limit that must be left for a second dive
 _DIVE_OWN = 0.35  # share of the time limit the first dives keep after column generation
-_RESTART = 0.3  # share of the time limit a fresh dive needs
-_LNS_ROUND = 0.08  # share of the time limit LNS gets before a fresh dive, when far off
+_RESTART = 0.25  # share of the time limit a fresh dive needs
+_LNS_ROUND = 0.05  # share of the time limit LNS gets before a fresh dive, when far off
 _FAR = 0.1  # gap to the bound, in dearest uncovered shifts, that calls for a fresh dive
 
 
