@@ -2,8 +2,9 @@
 
 The compact model's LP is nearly useless here (a person can work 5/6 of every day), so
 CP-SAT alone stalls. The set-partitioning LP, where each column is one person's complete
-legal schedule, is much tighter. Columns are priced per person with a small CP-SAT model
-against the cover duals; a dive then fixes people one slice at a time (price-and-dive).
+legal schedule, is much tighter. Columns are priced per person against the cover duals by
+dynamic programming (``pricing.py``), with a small CP-SAT model where the DP cannot be exact;
+a dive then fixes people one slice at a time (price-and-dive).
 
 The master LP is built once and grown: new columns are added to the live GLOP model and
 fixing a person only changes bounds, so each re-solve starts from the last basis. Measured
@@ -18,10 +19,12 @@ import threading
 import time
 from collections.abc import Callable
 
+import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from .model import RosterModel
+from .pricing import PersonPricer
 from .problem import Problem
 
 Schedule = tuple[tuple[int, int], ...]  # sorted (day, shift index) pairs worked
@@ -60,6 +63,20 @@ class ColumnGeneration:
                 if c.counts(person):
                     self.hits[p].setdefault(key, []).append(i)
         self.pricers = [RosterModel(problem, people=[p], soft=False) for p in range(self.n)]
+        self.dp = [
+            PersonPricer(problem, p, {(d, s) for _, d, s in self.pricers[p].x})
+            for p in range(self.n)
+        ]
+        # The DP's cell costs: the requests' part, and which cover line each cell counts on.
+        shape = (problem.horizon, len(rm.shift_ids))
+        self._base = [np.zeros(shape) for _ in range(self.n)]
+        for (p, d, s), c in self.req.items():
+            if d < problem.horizon:
+                self._base[p][d, s] = c
+        self._cell_lines = []
+        for p in range(self.n):
+            pairs = [(d * shape[1] + s, i) for (d, s), lines in self.hits[p].items() for i in lines]
+            self._cell_lines.append(np.array(pairs, dtype=np.int64).reshape(-1, 2))
         self.lower_bound: float | None = None
         self.stats: list[tuple[float, bool]] = []
         self.forced: Forced = {}
@@ -203,6 +220,24 @@ class ColumnGeneration:
     ) -> tuple[list[Schedule], float | None]:
         """Return schedules of ``p`` found against the cover duals and a lower bound on
         min(cost - duals . coverage) over all of ``p``'s legal schedules."""
+        t = time.monotonic()
+        base = self._base[p]
+        pairs = self._cell_lines[p]
+        paid = np.bincount(pairs[:, 0], weights=np.asarray(duals)[pairs[:, 1]], minlength=base.size)
+        priced = self.dp[p].solve(base - paid.reshape(base.shape), self.forced.get(p))
+        if priced is None:
+            self.infeasible.add(p)
+            return [], None
+        if priced.exact:
+            if _DEBUG:
+                self.stats.append((time.monotonic() - t, True))
+            return priced.schedules, priced.bound + self.on_const[p]
+        return self._price_cp(p, duals, limit, seed)
+
+    def _price_cp(
+        self, p: int, duals: list[float], limit: float, seed: int
+    ) -> tuple[list[Schedule], float | None]:
+        """CP-SAT pricing, for when a shift-type limit left out of the DP binds."""
         pr = self.pricers[p]
         mu = self._dual_at(p, duals)
         terms = []
