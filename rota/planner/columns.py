@@ -24,10 +24,9 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from .model import RosterModel
-from .pricing import PersonPricer
+from .pricing import PersonPricer, Schedule
 from .problem import Problem
 
-Schedule = tuple[tuple[int, int], ...]  # sorted (day, shift index) pairs worked
 Forced = dict[int, dict[int, int | None]]  # person -> day -> shift index (None = off)
 _SCALE = 1000
 _ARTIFICIAL = 10**7
@@ -207,9 +206,9 @@ class ColumnGeneration:
                 lead[p] = (lam, sched)
         return lead
 
-    def worth(self, p: int, sched: Schedule) -> float:
-        """What ``sched`` covers, valued at the LP's current cover duals."""
-        mu = self._dual_at(p, self.duals)
+    def worth(self, p: int, sched: Schedule, duals: list[float] | None = None) -> float:
+        """What ``sched`` covers, valued at ``duals`` (by default the LP's current ones)."""
+        mu = self._dual_at(p, self.duals if duals is None else duals)
         return sum(mu.get(ds, 0.0) for ds in sched)
 
     def _dual_at(self, p: int, duals: list[float]) -> dict[tuple[int, int], float]:
@@ -220,6 +219,8 @@ class ColumnGeneration:
     ) -> tuple[list[Schedule], float | None]:
         """Return schedules of ``p`` found against the cover duals and a lower bound on
         min(cost - duals . coverage) over all of ``p``'s legal schedules."""
+        if not self.dp[p].usable:
+            return self._price_cp(p, duals, limit, seed)
         t = time.monotonic()
         base = self._base[p]
         pairs = self._cell_lines[p]
@@ -338,12 +339,10 @@ class ColumnGeneration:
                         p = order[nxt[0]]
                         nxt[0] += 1
                     scheds, low = self._price(p, duals, price_limit, tid)
-                    mu = self._dual_at(p, lp_duals)
                     improving = [
                         sched
                         for sched in scheds
-                        if self.cost(p, sched) - sum(mu.get(ds, 0.0) for ds in sched) - pi[p]
-                        < -1e-6
+                        if self.cost(p, sched) - self.worth(p, sched, lp_duals) - pi[p] < -1e-6
                     ]
                     with lock:
                         mins[p] = low

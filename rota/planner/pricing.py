@@ -23,9 +23,9 @@ from numba import njit
 
 from .problem import Problem
 
-Schedule = tuple[tuple[int, int], ...]
+Schedule = tuple[tuple[int, int], ...]  # sorted (day, shift index) pairs worked
 _STATES = 40_000  # largest state space per day before shift-type limits are left out
-_INF = math.inf
+_LARGEST = 400_000  # past this (minutes in fine units, say) the DP is slower than CP-SAT
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,10 @@ class PersonPricer:
             else:
                 self.checked.append((s, cap))
         self.dims = (n_blocks, n_minutes, n_wk, size // (n_blocks * n_minutes * n_wk))
+        self.usable = size <= _LARGEST
+        if self.usable:
+            minutes_of_state = (np.arange(size) // (size // (n_blocks * n_minutes))) % n_minutes
+            self.too_short = minutes_of_state < self.min_u
 
     def solve(
         self, cost: np.ndarray, forced: dict[int, int | None] | None = None, best: int = 5
@@ -142,15 +146,16 @@ class PersonPricer:
             n_wk,
             n_caps,
         )
-        m = (np.arange(final.size) // (n_wk * n_caps)) % n_minutes
-        final[m < self.min_u] = _INF
-        order = np.argsort(final, kind="stable")
+        final[self.too_short] = np.inf
+        top = min(4 * best, final.size)
+        order = np.argpartition(final, top - 1)[:top]
+        order = order[np.argsort(final[order], kind="stable")]
         if not np.isfinite(final[order[0]]):
             return None
         bound = float(final[order[0]])
         found: list[Schedule] = []
         exact = True
-        for rank, state in enumerate(order[: 4 * best]):
+        for rank, state in enumerate(order):
             if not np.isfinite(final[state]) or len(found) >= best:
                 break
             sched = self._trace(int(state), parent, n_wk * n_caps * n_minutes)
@@ -195,7 +200,7 @@ def _forward(
     n_minutes,
     n_wk,
     n_caps,
-):  # pragma: no cover - compiled; covered through PersonPricer.solve
+):
     """Best cost to reach each state after each day, and the state before it."""
     horizon, n_shifts = cost.shape
     per_m = n_wk * n_caps

@@ -8,7 +8,17 @@ import random
 import numpy as np
 import pytest
 
-from rota.planner import Assignment, Problem, ShiftType, StaffMember, evaluate, pricing
+from rota.planner import (
+    Assignment,
+    Cover,
+    Problem,
+    ShiftType,
+    StaffMember,
+    evaluate,
+    pricing,
+)
+from rota.planner.columns import ColumnGeneration
+from rota.planner.model import RosterModel
 from rota.planner.pricing import PersonPricer
 from rota.planner.problem import WEEKEND_DAYS
 
@@ -111,7 +121,7 @@ def test_dp_pricing_lets_blocks_at_the_horizon_edges_be_short():
         max_weekends=None,
         days_off=frozenset(),
     )
-    cost = np.zeros((6, len(SHIFTS)))
+    cost = np.full((6, len(SHIFTS)), 0.1)
     cost[0, 0] = cost[5, 0] = -5.0  # one early shift on the first and the last day only
     cost[2, 1] = cost[3, 1] = -1.0
     priced = PersonPricer(problem, 0, _cells(problem)).solve(cost)
@@ -120,10 +130,11 @@ def test_dp_pricing_lets_blocks_at_the_horizon_edges_be_short():
 
 
 def test_dp_pricing_counts_a_weekend_worked_on_both_days_once():
-    problem = _problem(horizon=7, first_weekday=0, min_minutes=0, days_off=frozenset())
+    problem = _problem(horizon=14, first_weekday=0, min_minutes=0, days_off=frozenset())
     saturday, sunday = WEEKEND_DAYS
-    cost = np.zeros((7, len(SHIFTS)))
+    cost = np.full((14, len(SHIFTS)), 0.1)
     cost[saturday, 0] = cost[sunday, 0] = -3.0
+    cost[saturday + 7, 0] = cost[sunday + 7, 0] = -2.0  # a second weekend would break the limit
     priced = PersonPricer(problem, 0, _cells(problem)).solve(cost)
 
     assert priced.schedules[0] == ((saturday, 0), (sunday, 0))
@@ -145,3 +156,19 @@ def test_a_shift_limit_left_out_of_the_state_is_checked_and_flagged(monkeypatch)
     assert not priced.exact  # the best schedule without the limit works more than one night
     assert all(sum(s == 2 for _, s in sched) <= 1 for sched in priced.schedules)
     assert priced.bound <= _brute_force(problem, cost, {})
+
+
+def test_minutes_too_fine_for_the_dp_are_priced_with_cp_sat():
+    problem = Problem(
+        horizon=14,
+        shifts=(ShiftType("E", 481), ShiftType("L", 479)),
+        staff=(StaffMember(id="A", min_minutes=0, max_minutes=40_000, max_consecutive=5),),
+        cover=tuple(Cover(d, "E", 1) for d in range(14)),
+    )
+    rm = RosterModel(problem)
+    cg = ColumnGeneration(problem, rm)
+    schedules, bound = cg._price(0, [100.0] * 14, 1.0, 0)
+
+    assert not cg.dp[0].usable
+    assert bound == pytest.approx(-1200, abs=0.1)  # twelve early shifts at 100 each, at most
+    assert len(schedules[-1]) == 12
