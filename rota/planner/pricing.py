@@ -26,6 +26,7 @@ from .problem import Problem
 Schedule = tuple[tuple[int, int], ...]  # sorted (day, shift index) pairs worked
 _STATES = 40_000  # largest state space per day before shift-type limits are left out
 _LARGEST = 400_000  # past this (minutes in fine units, say) the DP is slower than CP-SAT
+_TRACE = 16_000_000  # most back-pointers kept (4 bytes each), for long horizons
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ class PersonPricer:
             else:
                 self.checked.append((s, cap))
         self.dims = (n_blocks, n_minutes, n_wk, size // (n_blocks * n_minutes * n_wk))
-        self.usable = size <= _LARGEST
+        self.usable = size <= _LARGEST and size * horizon <= _TRACE
         if self.usable:
             minutes_of_state = (np.arange(size) // (size // (n_blocks * n_minutes))) % n_minutes
             self.too_short = minutes_of_state < self.min_u
