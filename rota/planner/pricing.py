@@ -15,11 +15,11 @@ best schedule breaks a limit left out, ``solve`` says so and the caller prices w
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
 from .problem import Problem
 
@@ -125,7 +125,7 @@ class PersonPricer:
                 if s is not None:
                     allowed[d, s] = True
         n_blocks, n_minutes, n_wk, n_caps = self.dims
-        final, parent = _forward(
+        final, parent = _compiled()(
             np.ascontiguousarray(cost, dtype=np.float64),
             allowed,
             off_ok,
@@ -179,7 +179,15 @@ class PersonPricer:
         return all(sum(1 for _, t in sched if t == s) <= cap for s, cap in self.checked)
 
 
-@njit(cache=True, nogil=True)
+@functools.cache
+def _compiled():
+    """``_forward`` compiled, on first use: importing numba costs every Django process about
+    a second, and only the planner needs it. The machine code is cached on disk."""
+    from numba import njit
+
+    return njit(cache=True, nogil=True)(_forward)
+
+
 def _forward(
     cost,
     allowed,
