@@ -29,11 +29,15 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
 
 def pytest_collection_modifyitems(items):
+    # One xdist group (with --dist loadgroup, as scripts/dev runs): one chromium and one
+    # daphne at a time beside the other tests. Two browsers at once on two cores made the
+    # offline tests' service-worker steps time out now and then.
     here = str(Path(__file__).parent)
     for item in items:
         if str(item.fspath).startswith(here):
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(autouse=True)
