@@ -244,8 +244,7 @@ def _forward(
                 prev_s = r // (2 * run_cap)
             if off_ok[d] and (prev_s < 0 or run >= min_on or edge == 1):
                 if prev_s == -1:
-                    k = min(run + 1, min_off)
-                    e = 0 if k >= min_off else edge
+                    k, e = min(run + 1, min_off), edge
                 elif prev_s == -2:
                     k, e = 1, 1
                 else:
