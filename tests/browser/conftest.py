@@ -44,6 +44,21 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.flaky(reruns=1))
 
 
+_SERVER_LOG: dict[str, Path] = {}  # this worker's daphne log, for failure reports
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Add the end of daphne's log to a failed browser test's report (a retried attempt's
+    too, shown with --rerun-show-tracebacks): the log's folder is gone once the run ends."""
+    report = yield
+    log = _SERVER_LOG.get("path")
+    if report.failed and call.when == "call" and log is not None and log.exists():
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:])
+        report.longrepr = f"{report.longrepr}\n\n--- daphne log, last 30 lines ---\n{tail}"
+    return report
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing():
     """Keep real hashing: the server process must verify the passwords tests set."""
@@ -58,6 +73,7 @@ def server_url(django_db_setup, worker_id, tmp_path_factory) -> str:
         )
     port = free_port()
     log = tmp_path_factory.mktemp("daphne") / "daphne.log"
+    _SERVER_LOG["path"] = log
     process = start_daphne(env=server_env(worker_id), port=port, log=log)
     yield f"http://127.0.0.1:{port}"
     process.terminate()

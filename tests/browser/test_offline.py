@@ -104,8 +104,8 @@ def _reported(page):
     CI runs, cause not yet found, showed no kept page offline)."""
     try:
         yield
-    except Exception:
-        print(f"offline step failed; page state: {_state(page)}")
+    except Exception as exc:
+        exc.add_note(f"page state when the offline step failed: {_state(page)}")
         raise
 
 
