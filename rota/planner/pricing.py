@@ -99,17 +99,18 @@ class PersonPricer:
         self.cap = np.full(n_shifts, -1, dtype=np.int64)
         self.stride = np.zeros(n_shifts, dtype=np.int64)
         self.checked: list[tuple[int, int]] = []  # (shift, limit) left out of the state
-        size = n_blocks * n_minutes * n_wk
+        n_caps = 1  # the counts of the carried limits, in mixed radix
         for cap, s in sorted(limits):
-            if size * (cap + 1) <= _STATES:
-                self.cap[s], self.stride[s] = cap, size // (n_blocks * n_minutes * n_wk)
-                size *= cap + 1
+            if n_blocks * n_minutes * n_wk * n_caps * (cap + 1) <= _STATES:
+                self.cap[s], self.stride[s] = cap, n_caps
+                n_caps *= cap + 1
             else:
                 self.checked.append((s, cap))
-        self.dims = (n_blocks, n_minutes, n_wk, size // (n_blocks * n_minutes * n_wk))
+        self.dims = (n_blocks, n_minutes, n_wk, n_caps)
+        size = n_blocks * n_minutes * n_wk * n_caps
         self.usable = size <= _LARGEST and size * horizon <= _TRACE
         if self.usable:
-            minutes_of_state = (np.arange(size) // (size // (n_blocks * n_minutes))) % n_minutes
+            minutes_of_state = (np.arange(size) // (n_wk * n_caps)) % n_minutes
             self.too_short = minutes_of_state < self.min_u
 
     def solve(
@@ -245,10 +246,8 @@ def _forward(
             if off_ok[d] and (prev_s < 0 or run >= min_on or edge == 1):
                 if prev_s == -1:
                     k, e = min(run + 1, min_off), edge
-                elif prev_s == -2:
-                    k, e = 1, 1
-                else:
-                    k, e = 1, 0
+                else:  # a new off block; on day 0 it touches the horizon's start
+                    k, e = 1, int(d == 0)
                 if k >= min_off:
                     e = 0
                 j = ((k - 1 + min_off * e) * n_minutes + m) * per_m + w * n_caps + c
@@ -269,10 +268,8 @@ def _forward(
                             continue
                         k = run_cap
                     e = edge
-                elif prev_s == -2:
-                    k, e = 1, 1
                 else:
-                    k, e = 1, 0
+                    k, e = 1, int(d == 0)
                 if k >= min_on:
                     e = 0
                 m2 = m + length[t]

@@ -30,8 +30,7 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
 def pytest_collection_modifyitems(items):
     # One xdist group (with --dist loadgroup, as scripts/dev runs): one chromium and one
-    # daphne at a time beside the other tests. Two browsers at once on two cores made the
-    # offline tests' service-worker steps time out now and then.
+    # daphne at a time beside the other tests, so two browsers never share the two cores.
     here = str(Path(__file__).parent)
     for item in items:
         if str(item.fspath).startswith(here):

@@ -54,14 +54,7 @@ def _wait_until_kept(page, paths: list[str]) -> None:
     try:
         page.wait_for_function(controlled, timeout=30_000)
     except PlaywrightTimeoutError:
-        state = page.evaluate(
-            """async () => {
-              const reg = await navigator.serviceWorker.getRegistration();
-              return [document.readyState, reg ? [!!reg.installing, !!reg.waiting,
-                      reg.active && reg.active.state] : 'no registration'];
-            }"""
-        )
-        print(f"no service worker in control after 30 s ({state}); reloading once")
+        print(f"no service worker in control after 30 s ({_state(page)}); reloading once")
         page.reload()
         page.wait_for_function(controlled, timeout=60_000)
     page.wait_for_function(
@@ -84,7 +77,7 @@ def _state(page) -> str:
                   const reg = await navigator.serviceWorker.getRegistration();
                   const names = await caches.keys();
                   const cache = await caches.open('patch-pages');
-                  return {url: location.href, title: document.title,
+                  return {url: location.href, ready: document.readyState, title: document.title,
                           h1: [...document.querySelectorAll('h1')].map((h) => h.textContent.trim()),
                           controlled: !!navigator.serviceWorker.controller,
                           worker: reg ? [!!reg.installing, !!reg.waiting,
@@ -100,8 +93,8 @@ def _state(page) -> str:
 
 @contextlib.contextmanager
 def _reported(page):
-    """On a failure, print what the page showed and what the worker kept (a flake under full
-    CI runs, cause not yet found, showed no kept page offline)."""
+    """On a failure, add to it what the page showed and what the worker kept (a flake under
+    full CI runs, cause not yet found, showed no kept page offline)."""
     try:
         yield
     except Exception as exc:
