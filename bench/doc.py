@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
@@ -17,6 +18,24 @@ def cpu_model() -> str:
     except OSError:
         pass
     return ""
+
+
+def commit() -> str:
+    """The checkout's commit, marked when the tree has uncommitted changes: a figure is only
+    comparable with the code it measured."""
+    root = BENCHMARKS.parents[1]
+
+    def git(*args: str) -> str:
+        return subprocess.run(  # noqa: S603
+            ["git", *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,  # noqa: S607
+        ).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return f"{head} with uncommitted changes" if git("status", "--porcelain") else head
 
 
 def write_section(name: str, text: str, path: Path = BENCHMARKS) -> None:

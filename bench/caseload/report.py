@@ -6,6 +6,8 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+from bench.doc import commit
+
 START = "<!-- bench.caseload results: generated, do not edit by hand -->"
 END = "<!-- end bench.caseload results -->"
 BASELINE = "/healthz (baseline)"
@@ -71,7 +73,7 @@ def results_section(*, runs: list[dict], command: str, machine: dict, when: date
     lines = [
         START,
         "",
-        f"Run on {when:%Y-%m-%d %H:%M} UTC with `{command}`.",
+        f"Run on {when:%Y-%m-%d %H:%M} UTC at commit `{commit()}` with `{command}`.",
         "",
         f"- Machine: {machine['cpus']}; Python {machine['python']}, Django {machine['django']}, "
         f"daphne {machine['daphne']}, SQLite {machine['sqlite']}; "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bench.doc import cpu_model
+from bench.doc import commit, cpu_model
 from rota.planner import Progress, evaluate, solve
 
 from .reader import read_instance, write_roster
@@ -114,6 +114,7 @@ def markdown(results: list[Result], *, command: str, now: dt.datetime | None = N
         f"- Machine: {os.cpu_count()} cores, {platform.machine()}"
         f"{f' ({cpu})' if (cpu := cpu_model()) else ''}, Python {platform.python_version()}",
         f"- Date: {now:%Y-%m-%d %H:%M} UTC",
+        f"- Commit: `{commit()}`",
         "- Objective checked by `rota.planner.evaluate`, independent of the solver.",
         "- Target: every instance feasible; gap ≤ 1 % on instances 1–8 and ≤ 5 % on 9–12.",
         "",

@@ -21,7 +21,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from bench.doc import write_section
+from bench.doc import commit, write_section
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = "postgres://postgres@127.0.0.1:5432/patch_bench_sync"
@@ -159,7 +159,7 @@ def main() -> None:
     lines = [
         f"Command: `python -m bench.sync --visits {args.visits} --database {args.database}`  ",
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{date.today():%Y-%m-%d}",  # noqa: DTZ011
+        f"{date.today():%Y-%m-%d}, commit `{commit()}`",  # noqa: DTZ011
         "",
         "| database | mutations | sync, ms per mutation | form POST, ms per visit | sync ÷ forms |",
         "|---|---:|---:|---:|---:|",
