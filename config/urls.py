@@ -37,6 +37,7 @@ urlpatterns = [
     path("healthz", team_views.healthz, name="healthz"),
     path("sw.js", team_views.service_worker, name="service_worker"),
     path("manifest.json", manifest, name="manifest"),
+    path("insights/", include("insights.urls")),
     path("t/<slug:team_slug>/", include("caseload.urls")),
     path("calendar/", include("rota.public_urls")),
     path("t/<slug:team_slug>/rota/", include("rota.urls")),
