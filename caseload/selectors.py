@@ -271,3 +271,30 @@ def team_handovers(*, team: Team, open_only: bool = True) -> QuerySet[Handover]:
         "client", "author", "to", "acknowledged_by"
     )
     return handovers.filter(acknowledged_at__isnull=True) if open_only else handovers[:50]
+
+
+def recorded_minutes(*, team: Team, start: date, end: date) -> dict[int, dict[str, int]]:
+    """Minutes recorded per member and time category from start to end, in one aggregate."""
+    rows = (
+        TimeEntry.objects.for_team(team)
+        .filter(date__range=(start, end))
+        .values_list("member_id", "category")
+        .annotate(minutes=Sum("minutes"))
+        .order_by()
+    )
+    recorded: dict[int, dict[str, int]] = {}
+    for member_id, category, minutes in rows:
+        recorded.setdefault(member_id, {})[category] = minutes
+    return recorded
+
+
+def visit_counts(*, team: Team, start: date, end: date) -> dict[str, int]:
+    """Visits from start to end by status (every status present, zero where none)."""
+    rows = (
+        Visit.objects.for_team(team)
+        .filter(date__range=(start, end))
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict.fromkeys(VisitStatus.values, 0) | dict(rows)

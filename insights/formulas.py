@@ -93,6 +93,18 @@ def time_breakdown(*, rostered: int, leave: int, recorded: Mapping[str, int]) ->
     )
 
 
+def combine(weeks: Iterable[TimeBreakdown]) -> TimeBreakdown:
+    """Add members' breakdowns into the team's: minutes, paid time and excess all add."""
+    minutes = dict.fromkeys(ACTIVITIES, 0)
+    paid = over = 0
+    for week in weeks:
+        for code, value in week.minutes.items():
+            minutes[code] += value
+        paid += week.paid
+        over += week.over_recorded
+    return TimeBreakdown(minutes=minutes, paid=paid, over_recorded=over)
+
+
 def coc_index(visits_by_nurse: Mapping[object, int]) -> float | None:
     """Bice–Boxerman continuity of care: 1 when one nurse made every visit, 0 when each visit
     was by a different nurse; None below two visits, where continuity means nothing."""

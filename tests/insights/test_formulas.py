@@ -129,3 +129,10 @@ def test_week_days_refuses_a_week_that_does_not_exist(label):
 def test_week_days_round_trips_every_day(day):
     monday, sunday = f.week_days(f.iso_week(day))
     assert monday <= day <= sunday
+
+
+def test_combine_adds_members_into_the_team_week():
+    a = f.time_breakdown(rostered=600, leave=0, recorded={f.DIRECT: 300})
+    b = f.time_breakdown(rostered=300, leave=300, recorded={f.DIRECT: 400})
+    team = f.combine([a, b])
+    assert (team.paid, team.minutes[f.DIRECT], team.over_recorded) == (1300, 700, 100)
