@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from caseload.models import (
@@ -298,3 +298,68 @@ def visit_counts(*, team: Team, start: date, end: date) -> dict[str, int]:
         .order_by()
     )
     return dict.fromkeys(VisitStatus.values, 0) | dict(rows)
+
+
+def done_visits_by_client(*, team: Team, start: date, end: date) -> dict[int, dict[int, int]]:
+    """Done visits from start to end per client and nurse (continuity of care), one query."""
+    rows = (
+        Visit.objects.for_team(team)
+        .filter(date__range=(start, end), status=VisitStatus.DONE, assigned_to__isnull=False)
+        .values_list("client_id", "assigned_to_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    visits: dict[int, dict[int, int]] = {}
+    for client_id, nurse_id, n in rows:
+        visits.setdefault(client_id, {})[nurse_id] = n
+    return visits
+
+
+def clients_with_visits(*, team: Team, start: date, end: date) -> int:
+    """Clients with a visit that was not cancelled from start to end: the week's caseload."""
+    return (
+        Visit.objects.for_team(team)
+        .filter(date__range=(start, end))
+        .exclude(status=VisitStatus.CANCELLED)
+        .values("client_id")
+        .distinct()
+        .count()
+    )
+
+
+def rating_histories(*, team: Team, until: date) -> dict[str, list[tuple[int, ...]]]:
+    """Per care-plan problem (keyed ``problem name|id``), its (K, B, S) ratings in time order.
+
+    One query over the team's ratings up to the end of ``until``; the caller takes first and
+    latest, so a rating recorded late still lands in the right place.
+    """
+    rows = (
+        Rating.objects.for_team(team)
+        .filter(rated_at__date__lte=until)
+        .order_by("rated_at")
+        .values_list(
+            "care_problem__problem__name", "care_problem_id", "knowledge", "behaviour", "status"
+        )
+    )
+    histories: dict[str, list[tuple[int, ...]]] = {}
+    for name, problem_id, *kbs in rows:
+        histories.setdefault(f"{name}|{problem_id}", []).append(tuple(kbs))
+    return histories
+
+
+def handovers_acknowledged(
+    *, team: Team, start: date, end: date, within: timedelta
+) -> tuple[int, int]:
+    """(acknowledged within ``within``, written) for handovers written from start to end."""
+    written = Handover.objects.for_team(team).filter(created_at__date__range=(start, end))
+    counts = written.aggregate(
+        total=Count("pk"),
+        on_time=Count(
+            "pk",
+            filter=Q(
+                acknowledged_at__isnull=False,
+                acknowledged_at__lte=F("created_at") + within,
+            ),
+        ),
+    )
+    return counts["on_time"], counts["total"]

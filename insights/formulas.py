@@ -149,6 +149,58 @@ def rating_change(pairs: Iterable[tuple[int, int]]) -> Change:
     )
 
 
+@dataclass(frozen=True)
+class Continuity:
+    """A team's continuity of care: median COC over clients that have one, and the pooled
+    share of visits by one of each client's two most frequent nurses."""
+
+    clients: int
+    median_coc: float | None
+    top_two_share: float | None
+
+
+def continuity(visits: Mapping[object, Mapping[object, int]]) -> Continuity:
+    """Summarise visits per client and nurse (``{client: {nurse: n}}``)."""
+    indices = [coc_index(by_nurse) for by_nurse in visits.values()]
+    top_two = sum(sum(sorted(v.values(), reverse=True)[:2]) for v in visits.values())
+    total = sum(sum(v.values()) for v in visits.values())
+    return Continuity(
+        clients=sum(1 for i in indices if i is not None),
+        median_coc=median(indices),
+        top_two_share=share(top_two, total),
+    )
+
+
+KBS = ("knowledge", "behaviour", "status")
+
+
+def outcomes(histories: Mapping[str, list[tuple[int, int, int]]]) -> dict[str, dict[str, Change]]:
+    """Per problem name, the change in each of K, B and S from first to latest rating.
+
+    ``histories`` maps ``name|problem id`` to that problem's (K, B, S) ratings in time order;
+    a problem rated only once shows no change yet and is left out of n.
+    """
+    pairs: dict[str, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {}
+    for key, ratings in histories.items():
+        if len(ratings) >= 2:
+            pairs.setdefault(key.rsplit("|", 1)[0], []).append((ratings[0], ratings[-1]))
+    return {
+        name: {
+            dim: rating_change((first[i], latest[i]) for first, latest in problems)
+            for i, dim in enumerate(KBS)
+        }
+        for name, problems in sorted(pairs.items())
+    }
+
+
+FULL_TIME_HOURS = 37.5  # a whole-time equivalent's week (NHS Agenda for Change)
+
+
+def per_wte(count: int, contracted_hours: Iterable[float]) -> float | None:
+    """A count per whole-time equivalent of the contracted hours given."""
+    return share(count, sum(contracted_hours) / FULL_TIME_HOURS)
+
+
 def iso_week(day: date) -> str:
     """The ISO week a day falls in, as ``2026W48`` (the commons' period format)."""
     year, week, _ = day.isocalendar()

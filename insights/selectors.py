@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from caseload import selectors as caseload
 from insights import formulas
@@ -22,6 +22,19 @@ class TeamWeek:
     team: formulas.TimeBreakdown
     members: dict[int, formulas.TimeBreakdown]
     visits: dict[str, int]
+    caseload: int
+    caseload_per_wte: float | None
+    continuity: formulas.Continuity
+    outcomes: dict[str, dict[str, formulas.Change]]
+    handovers_on_time: tuple[int, int]  # (acknowledged within a day, written)
+
+    @property
+    def handovers_on_time_share(self) -> float | None:
+        return formulas.share(*self.handovers_on_time)
+
+
+CONTINUITY_DAYS = 90
+HANDOVER_WITHIN = timedelta(hours=24)
 
 
 def team_week(*, team: Team, week: str) -> TeamWeek:
@@ -37,6 +50,8 @@ def team_week(*, team: Team, week: str) -> TeamWeek:
         )
         for user_id in paid.worked.keys() | recorded.keys()
     }
+    clients = caseload.clients_with_visits(team=team, start=start, end=end)
+    since = end - timedelta(days=CONTINUITY_DAYS - 1)
     return TeamWeek(
         week=week,
         start=start,
@@ -45,4 +60,13 @@ def team_week(*, team: Team, week: str) -> TeamWeek:
         team=formulas.combine(members.values()),
         members=members,
         visits=caseload.visit_counts(team=team, start=start, end=end),
+        caseload=clients,
+        caseload_per_wte=formulas.per_wte(clients, paid.contracted_hours.values()),
+        continuity=formulas.continuity(
+            caseload.done_visits_by_client(team=team, start=since, end=end)
+        ),
+        outcomes=formulas.outcomes(caseload.rating_histories(team=team, until=end)),
+        handovers_on_time=caseload.handovers_acknowledged(
+            team=team, start=start, end=end, within=HANDOVER_WITHIN
+        ),
     )

@@ -25,6 +25,7 @@ class PaidTime:
     source: str
     worked: dict[int, int] = field(default_factory=dict)
     leave: dict[int, int] = field(default_factory=dict)
+    contracted_hours: dict[int, float] = field(default_factory=dict)  # weekly, per member
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -75,11 +76,16 @@ def paid_time(*, team: Team, start: date, end: date) -> PaidTime:
     """
     members = _members_by_day(team=team, start=start, end=end)
     leave_days = _leave_days(team=team, start=start, end=end)
-    daily = {
-        c.user_id: round(c.hours_per_week * 60 / WORKING_DAYS)
-        for c in Contract.objects.for_team(team).filter(user_id__in=members)
-    }
-    paid = PaidTime(source=ROTA if rota_covers(team=team, start=start, end=end) else CONTRACTS)
+    weekly = dict(
+        Contract.objects.for_team(team)
+        .filter(user_id__in=members)
+        .values_list("user_id", "hours_per_week")
+    )
+    daily = {user_id: round(hours * 60 / WORKING_DAYS) for user_id, hours in weekly.items()}
+    paid = PaidTime(
+        source=ROTA if rota_covers(team=team, start=start, end=end) else CONTRACTS,
+        contracted_hours={user_id: float(hours) for user_id, hours in weekly.items()},
+    )
     for user_id, days in members.items():
         on_leave = leave_days.get(user_id, set()) & days
         paid.leave[user_id] = sum(daily.get(user_id, 0) for d in on_leave if d.weekday() < 5)

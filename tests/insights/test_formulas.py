@@ -136,3 +136,43 @@ def test_combine_adds_members_into_the_team_week():
     b = f.time_breakdown(rostered=300, leave=300, recorded={f.DIRECT: 400})
     team = f.combine([a, b])
     assert (team.paid, team.minutes[f.DIRECT], team.over_recorded) == (1300, 700, 100)
+
+
+def test_continuity_takes_the_median_over_clients_with_two_visits_or_more():
+    result = f.continuity({"c1": {"a": 4}, "c2": {"a": 1, "b": 1}, "c3": {"a": 1}})
+    assert (result.clients, result.median_coc) == (2, 0.5)
+
+
+def test_continuity_top_two_share_is_pooled_over_visits():
+    result = f.continuity({"c1": {"a": 2, "b": 1, "c": 1}, "c2": {"a": 4}})
+    assert result.top_two_share == 7 / 8
+
+
+def test_continuity_of_no_visits_is_no_data():
+    assert f.continuity({}) == f.Continuity(clients=0, median_coc=None, top_two_share=None)
+
+
+def test_outcomes_compare_first_and_latest_rating_per_problem_name():
+    histories = {
+        "Skin|p1": [(2, 3, 2), (3, 3, 3), (4, 3, 4)],
+        "Skin|p2": [(3, 3, 3), (3, 2, 3)],
+        "Pain|p3": [(2, 2, 2)],
+    }
+    skin = f.outcomes(histories)["Skin"]
+    assert (skin["knowledge"].mean_change, skin["behaviour"].improved_share, skin["status"].n) == (
+        1,
+        0,
+        2,
+    )
+
+
+def test_outcomes_leave_out_a_problem_rated_once():
+    assert "Pain" not in f.outcomes({"Pain|p3": [(2, 2, 2)]})
+
+
+def test_caseload_per_wte_of_two_part_timers():
+    assert f.per_wte(30, [18.75, 18.75]) == 30
+
+
+def test_caseload_per_wte_with_no_contracts_is_no_data():
+    assert f.per_wte(30, []) is None

@@ -6,12 +6,20 @@ from datetime import date, time
 import pytest
 from django.utils import timezone
 
-from caseload.models import TimeEntry, VisitStatus
+from caseload.models import Rating, TimeEntry, VisitStatus
 from insights import formulas
 from insights.selectors import team_week
 from rota.models import LeaveStatus, PeriodStatus
 from rota.selectors.hours import CONTRACTS, ROTA
-from tests.factories import MembershipFactory, TeamFactory, UserFactory, VisitFactory
+from tests.factories import (
+    CarePlanProblemFactory,
+    ClientFactory,
+    HandoverFactory,
+    MembershipFactory,
+    TeamFactory,
+    UserFactory,
+    VisitFactory,
+)
 from tests.rota.factories import (
     AssignmentFactory,
     ContractFactory,
@@ -115,10 +123,70 @@ def test_team_week_queries_do_not_grow_with_the_team(team, size, django_assert_n
         nurse = _member(team)
         AssignmentFactory(period=period, user=nurse, shift_type=shift, date=MONDAY)
         _time(team, nurse, MONDAY, formulas.TRAVEL, 30)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(11):
         team_week(team=team, week=WEEK)
 
 
 def test_a_week_that_does_not_exist_is_refused(team):
     with pytest.raises(ValueError):
         team_week(team=team, week="2026W54")
+
+
+def test_continuity_looks_back_ninety_days_from_the_end_of_the_week(team):
+    nurse = _member(team)
+    client = ClientFactory(team=team)
+    for day in (MONDAY, MONDAY - dt.timedelta(days=80), MONDAY - dt.timedelta(days=100)):
+        VisitFactory(client=client, date=day, assigned_to=nurse, status=VisitStatus.DONE)
+    result = team_week(team=team, week=WEEK).continuity
+    assert (result.clients, result.median_coc) == (1, 1)
+
+
+def test_caseload_counts_clients_with_a_visit_that_was_not_cancelled(team):
+    _member(team, hours="37.5")
+    VisitFactory(client__team=team, date=MONDAY)
+    VisitFactory(
+        client__team=team, date=MONDAY, status=VisitStatus.CANCELLED, status_reason="in hospital"
+    )
+    week = team_week(team=team, week=WEEK)
+    assert (week.caseload, week.caseload_per_wte) == (1, 1)
+
+
+def test_handovers_acknowledged_within_a_day(team):
+    author = _member(team)
+    written = timezone.make_aware(dt.datetime.combine(MONDAY, time(9)))
+    HandoverFactory(
+        team=team,
+        author=author,
+        created_at=written,
+        acknowledged_at=written + dt.timedelta(hours=3),
+    )
+    HandoverFactory(
+        team=team,
+        author=author,
+        created_at=written,
+        acknowledged_at=written + dt.timedelta(hours=30),
+    )
+    HandoverFactory(team=team, author=author, created_at=written)
+    assert team_week(team=team, week=WEEK).handovers_on_time == (1, 3)
+
+
+def test_outcomes_use_ratings_up_to_the_end_of_the_week(team):
+    nurse = _member(team)
+    problem = CarePlanProblemFactory(client__team=team, team=team)
+    for day, k in (
+        (MONDAY - dt.timedelta(days=30), 2),
+        (MONDAY, 4),
+        (MONDAY + dt.timedelta(days=9), 5),
+    ):
+        Rating.objects.create(
+            team=team,
+            client=problem.client,
+            care_problem=problem,
+            knowledge=k,
+            behaviour=3,
+            status=3,
+            rated_by=nurse,
+            rated_at=timezone.make_aware(dt.datetime.combine(day, time(10))),
+        )
+    change = team_week(team=team, week=WEEK).outcomes[problem.problem.name]["knowledge"]
+    assert (change.n, change.mean_change) == (1, 2)
