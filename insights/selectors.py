@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from caseload import selectors as caseload
 from insights import formulas
+from insights.models import WeeklySnapshot
 from rota.selectors import hours
 from teams.models import Team
 
@@ -32,9 +34,31 @@ class TeamWeek:
     def handovers_on_time_share(self) -> float | None:
         return formulas.share(*self.handovers_on_time)
 
+    def figures(self) -> dict[str, Any]:
+        """The week as plain JSON: what a snapshot stores and compares."""
+        return {
+            "source": self.source,
+            "team": asdict(self.team),
+            "members": {str(pk): asdict(week) for pk, week in sorted(self.members.items())},
+            "visits": self.visits,
+            "caseload": self.caseload,
+            "caseload_per_wte": self.caseload_per_wte,
+            "continuity": asdict(self.continuity),
+            "outcomes": {
+                name: {dim: asdict(change) for dim, change in dims.items()}
+                for name, dims in self.outcomes.items()
+            },
+            "handovers_on_time": list(self.handovers_on_time),
+        }
+
 
 CONTINUITY_DAYS = 90
 HANDOVER_WITHIN = timedelta(hours=24)
+
+
+def snapshots(*, team: Team, weeks: int) -> list[WeeklySnapshot]:
+    """The team's latest ``weeks`` snapshots, newest first, in one query."""
+    return list(WeeklySnapshot.objects.for_team(team).order_by("-start")[:weeks])
 
 
 def team_week(*, team: Team, week: str) -> TeamWeek:
