@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from pwa.views import manifest
 
+from insights import views as insights_views
 from teams import views as team_views
 from teams.forms import EmailLoginForm
 
@@ -37,9 +38,10 @@ urlpatterns = [
     path("healthz", team_views.healthz, name="healthz"),
     path("sw.js", team_views.service_worker, name="service_worker"),
     path("manifest.json", manifest, name="manifest"),
-    path("insights/", include("insights.urls")),
+    path("insights/codes.json", insights_views.codes_json, name="insights_codes"),
     path("t/<slug:team_slug>/", include("caseload.urls")),
     path("calendar/", include("rota.public_urls")),
     path("t/<slug:team_slug>/rota/", include("rota.urls")),
+    path("t/<slug:team_slug>/insights/", include("insights.urls")),
     path("t/<slug:team_slug>/", include("teams.urls")),
 ]

@@ -29,6 +29,8 @@ ACTIVITIES = (*RECORDED, LEAVE, UNRECORDED)
 CLIENT_FACING = (DIRECT, INDIRECT, TRAVEL)
 OVERHEAD = (TEAM, TRAINING, OTHER)
 
+ONE_DAY = timedelta(days=1)
+ONE_WEEK = timedelta(days=7)
 _WEEK = re.compile(r"^(\d{4})-?W(\d{2})$")
 
 
@@ -49,6 +51,10 @@ class TimeBreakdown:
 
     def hours(self, code: str) -> float:
         return self.minutes[code] / 60
+
+    @property
+    def paid_hours(self) -> float:
+        return self.paid / 60
 
     def share_of(self, codes: Iterable[str]) -> float | None:
         return share(sum(self.minutes[c] for c in codes), self.paid)
@@ -204,7 +210,7 @@ def per_wte(count: int, contracted_hours: Iterable[float]) -> float | None:
 def iso_week(day: date) -> str:
     """The ISO week a day falls in, as ``2026W48`` (the commons' period format)."""
     year, week, _ = day.isocalendar()
-    return f"{year}W{week:02d}"
+    return f"{year:04d}W{week:02d}"
 
 
 def week_days(label: str) -> tuple[date, date]:

@@ -10,6 +10,7 @@ from caseload import selectors as caseload
 from insights import formulas
 from insights.models import WeeklySnapshot
 from rota.selectors import hours
+from teams import selectors as people
 from teams.models import Team
 
 
@@ -56,16 +57,16 @@ CONTINUITY_DAYS = 90
 HANDOVER_WITHIN = timedelta(hours=24)
 
 
-def snapshots(*, team: Team, weeks: int) -> list[WeeklySnapshot]:
-    """The team's latest ``weeks`` snapshots, newest first, in one query."""
-    return list(WeeklySnapshot.objects.for_team(team).order_by("-start")[:weeks])
+def team_week(*, team: Team, week: str, today: date | None = None) -> TeamWeek:
+    """Compute a team's figures for an ISO week label such as ``2026W48`` (ValueError if bad).
 
-
-def team_week(*, team: Team, week: str) -> TeamWeek:
-    """Compute a team's figures for an ISO week label such as ``2026W48`` (ValueError if bad)."""
+    For a week still running (``today`` inside it), time counts only the days up to today, so
+    the week so far is not measured against shifts nobody has worked yet.
+    """
     start, end = formulas.week_days(week)
-    paid = hours.paid_time(team=team, start=start, end=end)
-    recorded = caseload.recorded_minutes(team=team, start=start, end=end)
+    upto = min(end, today) if today and today >= start else end
+    paid = hours.paid_time(team=team, start=start, end=upto)
+    recorded = caseload.recorded_minutes(team=team, start=start, end=upto)
     members = {
         user_id: formulas.time_breakdown(
             rostered=paid.worked.get(user_id, 0),
@@ -93,4 +94,56 @@ def team_week(*, team: Team, week: str) -> TeamWeek:
         handovers_on_time=caseload.handovers_acknowledged(
             team=team, start=start, end=end, within=HANDOVER_WITHIN
         ),
+    )
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    week: str
+    start: date
+    frontline_share: float | None
+    client_facing_share: float | None
+    unrecorded_share: float | None
+    visits_done: int
+    source: str
+    stored: bool  # from a snapshot, not computed now
+
+
+def trend(*, team: Team, current: TeamWeek, weeks: int) -> list[TrendPoint]:
+    """The last ``weeks`` weeks, oldest first: stored snapshots plus the week being shown.
+
+    One query for the snapshots, whatever the number of weeks, so the page stays cheap.
+    """
+    points = {
+        s.week: _point_from_figures(s.week, s.start, s.figures, stored=True)
+        for s in WeeklySnapshot.objects.for_team(team)
+        .filter(start__lt=current.start)
+        .order_by("-start")[: weeks - 1]
+    }
+    points[current.week] = _point_from_figures(
+        current.week, current.start, current.figures(), stored=False
+    )
+    return sorted(points.values(), key=lambda p: p.start)
+
+
+def _point_from_figures(week: str, start: date, figures: dict, *, stored: bool) -> TrendPoint:
+    breakdown = formulas.TimeBreakdown(**figures["team"])
+    return TrendPoint(
+        week=week,
+        start=start,
+        frontline_share=breakdown.frontline_share,
+        client_facing_share=breakdown.client_facing_share,
+        unrecorded_share=breakdown.unrecorded_share,
+        visits_done=figures["visits"].get("done", 0),
+        source=figures["source"],
+        stored=stored,
+    )
+
+
+def member_rows(*, team: Team, week: TeamWeek) -> list[dict[str, Any]]:
+    """Each member's breakdown with their name, for the team's own eyes only."""
+    names = people.names(ids=week.members.keys())
+    return sorted(
+        ({"name": names.get(pk, ""), "week": breakdown} for pk, breakdown in week.members.items()),
+        key=lambda row: row["name"],
     )

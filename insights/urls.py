@@ -5,5 +5,6 @@ from insights import views
 app_name = "insights"
 
 urlpatterns = [
-    path("codes.json", views.codes_json, name="codes"),
+    path("", views.team_insights, name="team"),
+    path("me/", views.my_week, name="my_week"),
 ]

@@ -1,12 +1,99 @@
+"""Insights pages: where a team's paid time goes, week by week, and a member's own week."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from insights.codes import CODES
+from insights import formulas, selectors
+from insights.codes import BY_CODE, CODES
+from teams.access import Access, TeamRequest, team_view
+
+TREND_WEEKS = 12
+FIRST_YEAR = 2000  # no team kept records in Patch before this
 
 
 @require_GET
 def codes_json(request: HttpRequest) -> JsonResponse:
     """Publish the code list: it is public (no personal data), so anyone may read it."""
     return JsonResponse({"version": 1, "codes": [code.as_json() for code in CODES]})
+
+
+def _week(request: TeamRequest) -> tuple[str, str | None]:
+    """The week asked for (``?week=2026W48``), or this week with the reason it was refused."""
+    this_week = formulas.iso_week(timezone.localdate())
+    asked = request.GET.get("week", "")
+    if not asked:
+        return this_week, None
+    try:
+        start, _end = formulas.week_days(asked)
+    except ValueError as error:
+        return this_week, str(error)
+    if formulas.iso_week(start) > this_week:
+        return this_week, _("That week has not started yet.")
+    if start.year < FIRST_YEAR:
+        return this_week, _("There are no figures before 2000.")
+    return formulas.iso_week(start), None
+
+
+def _rows(breakdown: formulas.TimeBreakdown) -> list[dict]:
+    return [
+        {
+            "code": code,
+            "hours": breakdown.hours(code.code),
+            "share": formulas.share(breakdown.minutes[code.code], breakdown.paid),
+        }
+        for code in CODES
+    ]
+
+
+@team_view()
+@require_GET
+def team_insights(request: TeamRequest) -> HttpResponse:
+    week, error = _week(request)
+    figures = selectors.team_week(team=request.team, week=week, today=timezone.localdate())
+    context = {
+        "team": request.team,
+        "is_coach": request.access is Access.COACH,
+        "week": figures,
+        "rows": _rows(figures.team),
+        "trend": selectors.trend(team=request.team, current=figures, weeks=TREND_WEEKS),
+        "members": []
+        if request.access is Access.COACH
+        else selectors.member_rows(team=request.team, week=figures),
+        "error": error,
+        "previous": formulas.iso_week(figures.start - formulas.ONE_WEEK),
+        "next": formulas.iso_week(figures.end + formulas.ONE_DAY),
+        "is_current": week == formulas.iso_week(timezone.localdate()),
+    }
+    template = "insights/_team_figures.html" if request.htmx else "insights/team.html"
+    return render(request, template, context, status=400 if error else 200)
+
+
+@team_view()
+@require_GET
+def my_week(request: TeamRequest) -> HttpResponse:
+    if request.access is not Access.MEMBER:
+        raise Http404
+    week, error = _week(request)
+    figures = selectors.team_week(team=request.team, week=week, today=timezone.localdate())
+    mine = figures.members.get(request.user.pk) or formulas.time_breakdown(
+        rostered=0, leave=0, recorded={}
+    )
+    context = {
+        "team": request.team,
+        "is_coach": False,
+        "week": figures,
+        "mine": mine,
+        "rows": _rows(mine),
+        "unrecorded": BY_CODE[formulas.UNRECORDED],
+        "unrecorded_hours": mine.hours(formulas.UNRECORDED),
+        "error": error,
+        "previous": formulas.iso_week(figures.start - formulas.ONE_WEEK),
+        "next": formulas.iso_week(figures.end + formulas.ONE_DAY),
+        "is_current": week == formulas.iso_week(timezone.localdate()),
+    }
+    return render(request, "insights/my_week.html", context, status=400 if error else 200)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -90,3 +91,8 @@ def open_invitations(*, team: Team, now) -> QuerySet[Invitation]:
 
 def audit_trail(*, team: Team, limit: int = 50) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.for_team(team).select_related("actor")[:limit]
+
+
+def names(*, ids: Iterable[int]) -> dict[int, str]:
+    """People's names by id in one query (for figures keyed by member id)."""
+    return dict(User.objects.filter(pk__in=list(ids)).values_list("pk", "name"))

@@ -190,3 +190,9 @@ def test_outcomes_use_ratings_up_to_the_end_of_the_week(team):
         )
     change = team_week(team=team, week=WEEK).outcomes[problem.problem.name]["knowledge"]
     assert (change.n, change.mean_change) == (1, 2)
+
+
+def test_the_week_so_far_counts_paid_time_up_to_today(team):
+    _member(team, hours="37.5")
+    week = team_week(team=team, week=WEEK, today=MONDAY + dt.timedelta(days=1))
+    assert week.team.paid == 2 * 450

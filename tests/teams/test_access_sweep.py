@@ -47,7 +47,7 @@ PUBLIC = {
     "rota_feed",
     "service_worker",
     "manifest",
-    "insights:codes",
+    "insights_codes",
 }
 
 
