@@ -207,6 +207,13 @@ def per_wte(count: int, contracted_hours: Iterable[float]) -> float | None:
     return share(count, sum(contracted_hours) / FULL_TIME_HOURS)
 
 
+def spread_per_wte(counts: Mapping[int, int], hours: Mapping[int, float]) -> float | None:
+    """How unevenly a load (nights, weekends) falls: the highest minus the lowest count per
+    whole-time equivalent, over the people with contracted hours; None below two people."""
+    rates = [counts.get(pk, 0) / (h / FULL_TIME_HOURS) for pk, h in hours.items() if h > 0]
+    return max(rates) - min(rates) if len(rates) >= 2 else None
+
+
 def iso_week(day: date) -> str:
     """The ISO week a day falls in, as ``2026W48`` (the commons' period format)."""
     year, week, _ = day.isocalendar()

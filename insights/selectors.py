@@ -10,6 +10,8 @@ from caseload import selectors as caseload
 from insights import formulas
 from insights.models import WeeklySnapshot
 from rota.selectors import hours
+from rota.selectors.fairness import worked_counts
+from rota.selectors.figures import rota_figures
 from teams import selectors as people
 from teams.models import Team
 
@@ -30,6 +32,18 @@ class TeamWeek:
     continuity: formulas.Continuity
     outcomes: dict[str, dict[str, formulas.Change]]
     handovers_on_time: tuple[int, int]  # (acknowledged within a day, written)
+    cover_met: tuple[int, int]  # (shifts with their minimum cover and skills, shifts with one)
+    requests_honoured: tuple[int, int]  # (honoured, made)
+    nights_spread: float | None  # over ROTA_WEEKS, per WTE
+    weekends_spread: float | None
+
+    @property
+    def cover_met_share(self) -> float | None:
+        return formulas.share(*self.cover_met)
+
+    @property
+    def requests_honoured_share(self) -> float | None:
+        return formulas.share(*self.requests_honoured)
 
     @property
     def handovers_on_time_share(self) -> float | None:
@@ -50,10 +64,15 @@ class TeamWeek:
                 for name, dims in self.outcomes.items()
             },
             "handovers_on_time": list(self.handovers_on_time),
+            "cover_met": list(self.cover_met),
+            "requests_honoured": list(self.requests_honoured),
+            "nights_spread": self.nights_spread,
+            "weekends_spread": self.weekends_spread,
         }
 
 
 CONTINUITY_DAYS = 90
+ROTA_WEEKS = 12  # nights and weekends are compared over this many weeks, not one
 HANDOVER_WITHIN = timedelta(hours=24)
 
 
@@ -77,6 +96,13 @@ def team_week(*, team: Team, week: str, today: date | None = None) -> TeamWeek:
     }
     clients = caseload.clients_with_visits(team=team, start=start, end=end)
     since = end - timedelta(days=CONTINUITY_DAYS - 1)
+    week_rota = rota_figures(team=team, start=start, end=end)
+    long_rota = worked_counts(
+        team=team,
+        since=end - timedelta(weeks=ROTA_WEEKS) + formulas.ONE_DAY,
+        until=end,
+        published_only=True,
+    )
     return TeamWeek(
         week=week,
         start=start,
@@ -93,6 +119,14 @@ def team_week(*, team: Team, week: str, today: date | None = None) -> TeamWeek:
         outcomes=formulas.outcomes(caseload.rating_histories(team=team, until=end)),
         handovers_on_time=caseload.handovers_acknowledged(
             team=team, start=start, end=end, within=HANDOVER_WITHIN
+        ),
+        cover_met=(week_rota.cover_met, week_rota.cover_cells),
+        requests_honoured=(week_rota.honoured, week_rota.requests),
+        nights_spread=formulas.spread_per_wte(
+            {pk: row["nights"] for pk, row in long_rota.items()}, paid.contracted_hours
+        ),
+        weekends_spread=formulas.spread_per_wte(
+            {pk: row["weekends"] for pk, row in long_rota.items()}, paid.contracted_hours
         ),
     )
 

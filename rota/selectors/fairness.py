@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from rota import rules
 from rota.holidays import bank_holidays_between
-from rota.models import Assignment, ShiftRequest
+from rota.models import Assignment, PeriodStatus, ShiftRequest
 from teams.models import Team, User
 
 FAIRNESS_DAYS = 365
@@ -20,33 +20,37 @@ def _today(now: datetime | None) -> date:
     return timezone.localdate(now or timezone.now())
 
 
-def fairness(*, team: Team, members: list[User], now: datetime | None = None) -> list[dict]:
-    """Count nights, weekends and bank holidays worked, and requests honoured, over 12 months.
-
-    Counted by the database in two queries, whatever the team's size.
-    """
-    today = _today(now)
-    since = today - timedelta(days=FAIRNESS_DAYS)
-    holidays = list(bank_holidays_between(since, today))
+def worked_counts(
+    *, team: Team, since: date, until: date, published_only: bool = False
+) -> dict[int, dict]:
+    """Shifts, nights, weekend shifts and bank holidays worked per member, in one query."""
+    holidays = list(bank_holidays_between(since, until))
     night = Q(shift_type__end__lte=F("shift_type__start")) | Q(
         shift_type__start__gte=rules.NIGHT_STARTS
     )
-    counts = {
+    shifts = Assignment.objects.for_team(team).filter(date__range=(since, until))
+    if published_only:
+        shifts = shifts.filter(period__status=PeriodStatus.PUBLISHED)
+    return {
         row["user_id"]: row
-        for row in Assignment.objects.for_team(team)
-        .filter(date__range=(since, today))
-        .values("user_id")
-        .annotate(
+        for row in shifts.values("user_id").annotate(
             shifts=Count("id"),
             nights=Count("id", filter=night),
             weekends=Count("id", filter=Q(date__week_day__in=(1, 7))),
             bank_holidays=Count("id", filter=Q(date__in=holidays)),
         )
     }
+
+
+def requests_honoured(
+    *, team: Team, since: date, until: date
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Shift requests made and honoured per member (an "on" request is honoured by working
+    that day, or that shift if it names one; an "off" request by not), in one query."""
     worked = Assignment.objects.for_team(team).filter(user=OuterRef("user"), date=OuterRef("date"))
     requests = (
         ShiftRequest.objects.for_team(team)
-        .filter(date__range=(since, today))
+        .filter(date__range=(since, until))
         .annotate(
             worked_any=Exists(worked),
             worked_type=Exists(worked.filter(shift_type=OuterRef("shift_type"))),
@@ -59,6 +63,18 @@ def fairness(*, team: Team, members: list[User], now: datetime | None = None) ->
         hit = r["worked_type"] if r["shift_type_id"] else r["worked_any"]
         asked[r["user_id"]] += 1
         honoured[r["user_id"]] += hit if r["on"] else not hit
+    return asked, honoured
+
+
+def fairness(*, team: Team, members: list[User], now: datetime | None = None) -> list[dict]:
+    """Count nights, weekends and bank holidays worked, and requests honoured, over 12 months.
+
+    Counted by the database in two queries, whatever the team's size.
+    """
+    today = _today(now)
+    since = today - timedelta(days=FAIRNESS_DAYS)
+    counts = worked_counts(team=team, since=since, until=today)
+    asked, honoured = requests_honoured(team=team, since=since, until=today)
     summary = []
     for m in members:
         row = counts.get(m.pk, {})

@@ -161,15 +161,30 @@ class Grid:
         return sum(c.gap for _, cells in self.cover for c in cells)
 
 
-def _cover(
+def needs_and_skills(
+    *, team: Team, start: date, end: date
+) -> tuple[list[CoverNeed], dict[int, set[int]]]:
+    """The cover needs that apply from start to end, and each member's skills (two queries)."""
+    needs = list(
+        CoverNeed.objects.for_team(team)
+        .filter(Q(date__isnull=True) | Q(date__range=(start, end)))
+        .prefetch_related("required_skills")
+    )
+    skills_by_user: dict[int, set[int]] = defaultdict(set)
+    for user_id, skill_id in MemberSkill.objects.for_team(team).values_list("user_id", "skill_id"):
+        skills_by_user[user_id].add(skill_id)
+    return needs, skills_by_user
+
+
+def cover_table(
     *,
-    period: RotaPeriod,
+    days: list[date],
     types: list[ShiftType],
     assignments: list[Assignment],
     needs: list[CoverNeed],
     skills_by_user: dict[int, set[int]],
 ) -> list[tuple[ShiftType, list[CoverCell]]]:
-    days = period.dates
+    """Each shift type's cover on each day: who is on, the need, and the skills missing."""
     need_for = cover_needs_by_day(needs, days)
     on: dict[tuple[date, int], list[int]] = defaultdict(list)
     for a in assignments:
@@ -207,14 +222,7 @@ def period_grid(*, period: RotaPeriod, now: datetime | None = None) -> Grid:
     in_period = [a for a in ctx.assignments if period.start <= a.date <= period.end]
     on_rota = {a.shift_type_id for a in in_period}
     types = [st for st in every_type if st.retired_at is None or st.pk in on_rota]
-    needs = list(
-        CoverNeed.objects.for_team(team)
-        .filter(Q(date__isnull=True) | Q(date__range=(period.start, period.end)))
-        .prefetch_related("required_skills")
-    )
-    skills_by_user: dict[int, set[int]] = defaultdict(set)
-    for user_id, skill_id in MemberSkill.objects.for_team(team).values_list("user_id", "skill_id"):
-        skills_by_user[user_id].add(skill_id)
+    needs, skills_by_user = needs_and_skills(team=team, start=period.start, end=period.end)
     leave = list(
         LeaveRequest.objects.for_team(team).filter(
             status=LeaveStatus.APPROVED, start_date__lte=period.end, end_date__gte=period.start
@@ -251,8 +259,8 @@ def period_grid(*, period: RotaPeriod, now: datetime | None = None) -> Grid:
         bank_holidays=bank_holidays_between(period.start, period.end),
         shift_types=types,
         rows=rows,
-        cover=_cover(
-            period=period,
+        cover=cover_table(
+            days=period.dates,
             types=types,
             assignments=in_period,
             needs=needs,
@@ -276,8 +284,8 @@ def open_shifts(*, period: RotaPeriod) -> list[tuple[date, ShiftType, int]]:
     grid_types = shift_types(team=period.team)
     assignments = list(Assignment.objects.for_team(period.team).filter(period=period))
     needs = list(CoverNeed.objects.for_team(period.team).prefetch_related("required_skills"))
-    table = _cover(
-        period=period,
+    table = cover_table(
+        days=period.dates,
         types=grid_types,
         assignments=assignments,
         needs=needs,

@@ -176,3 +176,12 @@ def test_caseload_per_wte_of_two_part_timers():
 
 def test_caseload_per_wte_with_no_contracts_is_no_data():
     assert f.per_wte(30, []) is None
+
+
+def test_spread_per_wte_compares_people_by_their_hours():
+    # a full-timer with 4 nights and a half-timer with 1: 4 and 2 per WTE
+    assert f.spread_per_wte({1: 4, 2: 1}, {1: 37.5, 2: 18.75}) == 2
+
+
+def test_spread_per_wte_needs_two_people_with_hours():
+    assert f.spread_per_wte({1: 4}, {1: 37.5, 2: 0}) is None

@@ -23,8 +23,10 @@ from tests.factories import (
 from tests.rota.factories import (
     AssignmentFactory,
     ContractFactory,
+    CoverNeedFactory,
     LeaveRequestFactory,
     RotaPeriodFactory,
+    ShiftRequestFactory,
     ShiftTypeFactory,
 )
 
@@ -123,7 +125,7 @@ def test_team_week_queries_do_not_grow_with_the_team(team, size, django_assert_n
         nurse = _member(team)
         AssignmentFactory(period=period, user=nurse, shift_type=shift, date=MONDAY)
         _time(team, nurse, MONDAY, formulas.TRAVEL, 30)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(17):
         team_week(team=team, week=WEEK)
 
 
@@ -196,3 +198,37 @@ def test_the_week_so_far_counts_paid_time_up_to_today(team):
     _member(team, hours="37.5")
     week = team_week(team=team, week=WEEK, today=MONDAY + dt.timedelta(days=1))
     assert week.team.paid == 2 * 450
+
+
+def test_cover_met_counts_shifts_with_their_minimum(team):
+    nurse = _member(team)
+    period = _published(team)
+    early = ShiftTypeFactory(team=team, start=time(7), end=time(15))
+    CoverNeedFactory(team=team, shift_type=early, weekday=0, minimum=1)  # Mondays
+    CoverNeedFactory(team=team, shift_type=early, weekday=1, minimum=2, preferred=2)
+    AssignmentFactory(period=period, user=nurse, shift_type=early, date=MONDAY)
+    AssignmentFactory(period=period, user=nurse, shift_type=early, date=MONDAY + dt.timedelta(1))
+    assert team_week(team=team, week=WEEK).cover_met == (1, 2)
+
+
+def test_requests_honoured_count_on_and_off_wishes(team):
+    nurse = _member(team)
+    period = _published(team)
+    AssignmentFactory(period=period, user=nurse, date=MONDAY)
+    ShiftRequestFactory(team=team, user=nurse, date=MONDAY, on=True)
+    ShiftRequestFactory(team=team, user=nurse, date=MONDAY + dt.timedelta(1), on=False)
+    ShiftRequestFactory(team=team, user=nurse, date=MONDAY + dt.timedelta(2), on=True)
+    assert team_week(team=team, week=WEEK).requests_honoured == (2, 3)
+
+
+def test_nights_spread_per_wte_over_twelve_weeks(team):
+    full, half = _member(team, hours="37.5"), _member(team, hours="18.75")
+    period = RotaPeriodFactory(
+        team=team, start=MONDAY - dt.timedelta(weeks=4), days=35, status=PeriodStatus.PUBLISHED
+    )
+    night = ShiftTypeFactory(team=team, start=time(21), end=time(7))
+    for n in range(4):
+        AssignmentFactory(
+            period=period, user=full, shift_type=night, date=MONDAY - dt.timedelta(days=n)
+        )
+    assert team_week(team=team, week=WEEK).nights_spread == 4
