@@ -222,7 +222,8 @@ def test_requests_honoured_count_on_and_off_wishes(team):
 
 
 def test_nights_spread_per_wte_over_twelve_weeks(team):
-    full, half = _member(team, hours="37.5"), _member(team, hours="18.75")
+    full = _member(team, hours="37.5")
+    _member(team, hours="18.75")  # no nights: 0 per WTE
     period = RotaPeriodFactory(
         team=team, start=MONDAY - dt.timedelta(weeks=4), days=35, status=PeriodStatus.PUBLISHED
     )
