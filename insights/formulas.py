@@ -214,6 +214,30 @@ def spread_per_wte(counts: Mapping[int, int], hours: Mapping[int, float]) -> flo
     return max(rates) - min(rates) if len(rates) >= 2 else None
 
 
+@dataclass(frozen=True)
+class Component:
+    """One part of the Public Value Index, scaled 0–100, with the number behind it."""
+
+    key: str
+    value: float | None
+    n: int
+
+
+def public_value_index(components: Iterable[Component]) -> float | None:
+    """The unweighted mean of the components that have data, or None unless at least three do.
+
+    Equal weights because no evidence favours one voice over another; three of four so that
+    the index never stands on one or two voices alone (docs/public-value-index.md).
+    """
+    present = [c.value for c in components if c.value is not None]
+    return sum(present) / len(present) if len(present) >= 3 else None
+
+
+def scaled(value: float | None, low: float, high: float) -> float | None:
+    """Map a value from low..high onto 0..100 (None stays None)."""
+    return None if value is None else 100 * (value - low) / (high - low)
+
+
 def iso_week(day: date) -> str:
     """The ISO week a day falls in, as ``2026W48`` (the commons' period format)."""
     year, week, _ = day.isocalendar()

@@ -6,14 +6,16 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import Count
+
 from caseload import selectors as caseload
-from insights import formulas
-from insights.models import WeeklySnapshot
+from insights import formulas, pvi
+from insights.models import ClientAnswer, PulseSubmission, PulseTally, WeeklySnapshot
 from rota.selectors import hours
 from rota.selectors.fairness import worked_counts
 from rota.selectors.figures import rota_figures
 from teams import selectors as people
-from teams.models import Team
+from teams.models import Team, User
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,63 @@ class TeamWeek:
     requests_honoured: tuple[int, int]  # (honoured, made)
     nights_spread: float | None  # over ROTA_WEEKS, per WTE
     weekends_spread: float | None
+    pulse_answered: int  # members who answered the week's pulse
+    pulse_tallies: dict[str, dict[int, int]]  # item -> value -> members
+    client_answers: dict[str, int]  # rating -> answers
+
+    @property
+    def pulse_shown(self) -> bool:
+        return self.pulse_answered >= pvi.MIN_PULSE_ANSWERS
+
+    def pulse_items(self) -> list[dict[str, Any]]:
+        """Each statement with its mean (1–5) and answers per value; empty below the minimum."""
+        if not self.pulse_shown:
+            return []
+        rows = []
+        for key, text in pvi.PULSE_ITEMS:
+            tally = self.pulse_tallies.get(key, {})
+            n = sum(tally.values())
+            rows.append(
+                {
+                    "text": text,
+                    "mean": formulas.share(sum(v * c for v, c in tally.items()), n),
+                    "counts": [tally.get(v, 0) for v in pvi.Agreement.values],
+                }
+            )
+        return rows
+
+    @property
+    def client_positive(self) -> tuple[int, int]:
+        """(very good or good, answers other than "don't know")."""
+        known = sum(n for r, n in self.client_answers.items() if r != pvi.ClientRating.DONT_KNOW)
+        return sum(self.client_answers.get(r, 0) for r in pvi.POSITIVE), known
+
+    def pvi_components(self) -> list[formulas.Component]:
+        positive, known = self.client_positive
+        staff = [row["mean"] for row in self.pulse_items()]
+        status = [dims["status"] for dims in self.outcomes.values()]
+        improved = sum(round(c.improved_share * c.n) for c in status if c.n)
+        rated = sum(c.n for c in status)
+        return [
+            formulas.Component(
+                "client", formulas.scaled(formulas.share(positive, known), 0, 1), known
+            ),
+            formulas.Component(
+                "staff",
+                formulas.scaled(sum(staff) / len(staff), 1, 5) if staff else None,
+                self.pulse_answered if staff else 0,
+            ),
+            formulas.Component(
+                "outcomes", formulas.scaled(formulas.share(improved, rated), 0, 1), rated
+            ),
+            formulas.Component(
+                "frontline", formulas.scaled(self.team.frontline_share, 0, 1), len(self.members)
+            ),
+        ]
+
+    @property
+    def pvi(self) -> float | None:
+        return formulas.public_value_index(self.pvi_components())
 
     @property
     def cover_met_share(self) -> float | None:
@@ -68,7 +127,17 @@ class TeamWeek:
             "requests_honoured": list(self.requests_honoured),
             "nights_spread": self.nights_spread,
             "weekends_spread": self.weekends_spread,
+            "pulse_answered": self.pulse_answered,
+            "pulse_tallies": {
+                item: {str(v): c for v, c in sorted(tally.items())}
+                for item, tally in sorted(self.pulse_tallies.items())
+            },
+            "client_answers": dict(sorted(self.client_answers.items())),
         }
+
+
+def _out_of_100(part: int, whole: int) -> float | None:
+    return formulas.scaled(formulas.share(part, whole), 0, 1)
 
 
 CONTINUITY_DAYS = 90
@@ -128,7 +197,29 @@ def team_week(*, team: Team, week: str, today: date | None = None) -> TeamWeek:
         weekends_spread=formulas.spread_per_wte(
             {pk: row["weekends"] for pk, row in long_rota.items()}, paid.contracted_hours
         ),
+        **_voices(team=team, week=week),
     )
+
+
+def _voices(*, team: Team, week: str) -> dict[str, Any]:
+    """The week's pulse (how many answered, and the tallies) and the clients' answers."""
+    tallies: dict[str, dict[int, int]] = {}
+    for item, value, count in (
+        PulseTally.objects.for_team(team).filter(week=week).values_list("item", "value", "count")
+    ):
+        tallies.setdefault(item, {})[value] = count
+    answers = dict(
+        ClientAnswer.objects.for_team(team)
+        .filter(week=week)
+        .values_list("rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {
+        "pulse_answered": PulseSubmission.objects.for_team(team).filter(week=week).count(),
+        "pulse_tallies": tallies,
+        "client_answers": answers,
+    }
 
 
 @dataclass(frozen=True)
@@ -181,3 +272,11 @@ def member_rows(*, team: Team, week: TeamWeek) -> list[dict[str, Any]]:
         ({"name": names.get(pk, ""), "week": breakdown} for pk, breakdown in week.members.items()),
         key=lambda row: row["name"],
     )
+
+
+def pulse_answered(*, team: Team, member: User, week: str) -> bool:
+    return PulseSubmission.objects.for_team(team).filter(member=member, week=week).exists()
+
+
+def visit_answered(*, visit) -> bool:
+    return ClientAnswer.objects.filter(visit=visit).exists()

@@ -7,4 +7,6 @@ app_name = "insights"
 urlpatterns = [
     path("", views.team_insights, name="team"),
     path("me/", views.my_week, name="my_week"),
+    path("pulse/", views.pulse, name="pulse"),
+    path("visits/<uuid:visit_id>/ask/", views.ask_client, name="ask"),
 ]

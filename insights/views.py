@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from insights import formulas, selectors
+from caseload import selectors as caseload_selectors
+from insights import formulas, pvi, selectors, services
 from insights.codes import BY_CODE, CODES
+from insights.forms import ClientAnswerForm, PulseForm
+from insights.models import ClientAnswerChannel
 from teams.access import Access, TeamRequest, team_view
 
 TREND_WEEKS = 12
@@ -97,3 +101,56 @@ def my_week(request: TeamRequest) -> HttpResponse:
         "is_current": week == formulas.iso_week(timezone.localdate()),
     }
     return render(request, "insights/my_week.html", context, status=400 if error else 200)
+
+
+@team_view()
+def pulse(request: TeamRequest) -> HttpResponse:
+    """The weekly staff pulse: answer once a week; the team's results, never a person's."""
+    if request.access is not Access.MEMBER:
+        raise Http404
+    week = formulas.iso_week(timezone.localdate())
+    answered = selectors.pulse_answered(team=request.team, member=request.user, week=week)
+    form = PulseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not answered and form.is_valid():
+        try:
+            services.pulse_answer(team=request.team, member=request.user, answers=form.cleaned_data)
+        except services.AlreadyAnswered as error:
+            messages.info(request, str(error))
+        else:
+            messages.success(request, _("Thank you. Your answers are counted, not kept by name."))
+        return redirect("insights:pulse", team_slug=request.team.slug)
+    this_week = selectors.team_week(team=request.team, week=week, today=timezone.localdate())
+    context = {
+        "team": request.team,
+        "is_coach": False,
+        "form": form,
+        "answered": answered,
+        "week": this_week,
+        "minimum": pvi.MIN_PULSE_ANSWERS,
+    }
+    return render(request, "insights/pulse.html", context, status=400 if form.errors else 200)
+
+
+@team_view(write=True)
+def ask_client(request: TeamRequest, visit_id) -> HttpResponse:
+    """The client's question on the nurse's tablet: one tap on an answer sends it."""
+    visit = caseload_selectors.visit_for_member(team=request.team, visit_id=visit_id)
+    form = ClientAnswerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_answer_save(
+                visit=visit, channel=ClientAnswerChannel.TABLET, **form.cleaned_data
+            )
+        except services.AlreadyAnswered as error:
+            note = str(error)
+        else:
+            note = ""
+        return render(request, "insights/answer_thanks.html", {"team": request.team, "note": note})
+    context = {
+        "team": request.team,
+        "form": form,
+        "question": pvi.CLIENT_QUESTION,
+        "ratings": pvi.ClientRating.choices,
+        "answered": selectors.visit_answered(visit=visit),
+    }
+    return render(request, "insights/ask.html", context, status=400 if form.errors else 200)

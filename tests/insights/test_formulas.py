@@ -185,3 +185,22 @@ def test_spread_per_wte_compares_people_by_their_hours():
 
 def test_spread_per_wte_needs_two_people_with_hours():
     assert f.spread_per_wte({1: 4}, {1: 37.5, 2: 0}) is None
+
+
+def test_pvi_is_the_mean_of_the_components_with_data():
+    parts = [
+        f.Component("client", 80, 40),
+        f.Component("staff", 60, 6),
+        f.Component("outcomes", 40, 12),
+        f.Component("frontline", None, 0),
+    ]
+    assert f.public_value_index(parts) == 60
+
+
+def test_pvi_needs_three_components():
+    parts = [f.Component("client", 80, 40), f.Component("staff", 60, 6)]
+    assert f.public_value_index(parts) is None
+
+
+def test_scaled_maps_a_one_to_five_mean_onto_a_hundred():
+    assert (f.scaled(1, 1, 5), f.scaled(3, 1, 5), f.scaled(None, 1, 5)) == (0, 50, None)

@@ -125,7 +125,7 @@ def test_team_week_queries_do_not_grow_with_the_team(team, size, django_assert_n
         nurse = _member(team)
         AssignmentFactory(period=period, user=nurse, shift_type=shift, date=MONDAY)
         _time(team, nurse, MONDAY, formulas.TRAVEL, 30)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(20):
         team_week(team=team, week=WEEK)
 
 

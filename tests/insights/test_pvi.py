@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import pytest
+
+from insights import pvi
+from insights.models import ClientAnswer, PulseSubmission, PulseTally
+from insights.selectors import team_week
+from insights.services import AlreadyAnswered, client_answer_save, pulse_answer
+from tests.factories import MembershipFactory, VisitFactory
+
+ALL_AGREE = dict.fromkeys(pvi.PULSE_KEYS, 4)
+
+
+def _pulse(team, n):
+    for _ in range(n):
+        pulse_answer(team=team, member=MembershipFactory(team=team).user, answers=ALL_AGREE)
+
+
+def _this_week(team):
+    from django.utils import timezone
+
+    from insights.formulas import iso_week
+
+    return team_week(team=team, week=iso_week(timezone.localdate()))
+
+
+def test_pulse_keeps_counts_and_no_row_names_an_answer(team, alice):
+    pulse_answer(team=team, member=alice, answers=ALL_AGREE)
+    field_names = {f.name for f in PulseTally._meta.get_fields()}
+    assert "member" not in field_names
+    assert PulseTally.objects.for_team(team).filter(value=4).count() == len(pvi.PULSE_KEYS)
+
+
+def test_pulse_is_answered_once_a_week(team, alice):
+    pulse_answer(team=team, member=alice, answers=ALL_AGREE)
+    with pytest.raises(AlreadyAnswered):
+        pulse_answer(team=team, member=alice, answers=ALL_AGREE)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [{}, dict.fromkeys(pvi.PULSE_KEYS, 6), {**ALL_AGREE, "extra": 3}, {pvi.PULSE_KEYS[0]: 3}],
+)
+def test_pulse_refuses_an_incomplete_or_out_of_range_answer(team, alice, answers):
+    with pytest.raises(ValueError):
+        pulse_answer(team=team, member=alice, answers=answers)
+    assert not PulseSubmission.objects.exists()
+
+
+def test_pulse_results_are_hidden_below_five_answers(team):
+    _pulse(team, 4)
+    assert _this_week(team).pulse_items() == []
+
+
+def test_pulse_results_show_from_five_answers(team):
+    _pulse(team, 5)
+    assert [row["mean"] for row in _this_week(team).pulse_items()] == [4] * len(pvi.PULSE_KEYS)
+
+
+def test_pulse_minimum_cannot_be_beaten_by_differencing_items(team):
+    # With four answers every item is hidden, so no item's count reveals a fifth person.
+    _pulse(team, 4)
+    week = _this_week(team)
+    assert not week.pulse_shown and week.pvi_components()[1].value is None
+
+
+def test_client_answer_once_per_visit(team):
+    visit = VisitFactory(client__team=team)
+    client_answer_save(visit=visit, rating="good", comment="", channel="tablet")
+    with pytest.raises(AlreadyAnswered):
+        client_answer_save(visit=visit, rating="poor", comment="", channel="tablet")
+    assert ClientAnswer.objects.get().rating == "good"
+
+
+def test_client_answers_count_towards_the_week(team):
+    for rating in ("very_good", "good", "poor", "dont_know"):
+        client_answer_save(
+            visit=VisitFactory(client__team=team), rating=rating, comment="", channel="tablet"
+        )
+    assert _this_week(team).client_positive == (2, 3)
+
+
+def test_pvi_needs_three_voices(team):
+    client_answer_save(
+        visit=VisitFactory(client__team=team), rating="good", comment="", channel="tablet"
+    )
+    assert _this_week(team).pvi is None
+
+
+def _url(team, path):
+    return f"/t/{team.slug}/insights/{path}"
+
+
+def test_pulse_page_says_not_enough_answers_until_five(client, team, alice):
+    _pulse(team, 3)
+    client.force_login(alice)
+    response = client.post(_url(team, "pulse/"), ALL_AGREE, follow=True)
+    assert "Not enough answers yet" in response.content.decode()
+    _pulse(team, 1)
+    assert "5 members answered" in client.get(_url(team, "pulse/")).content.decode()
+
+
+@pytest.mark.parametrize("value", ["", "0", "6", "x", "4.5", "9" * 30, "\x00"])
+def test_pulse_page_answers_bad_input_with_the_form_and_keeps_nothing(client, team, alice, value):
+    client.force_login(alice)
+    response = client.post(_url(team, "pulse/"), {**ALL_AGREE, pvi.PULSE_KEYS[0]: value})
+    assert response.status_code == 400
+    assert not PulseSubmission.objects.exists()
+
+
+def test_ask_page_takes_one_tap_and_thanks(client, team, alice):
+    visit = VisitFactory(client__team=team)
+    client.force_login(alice)
+    response = client.post(_url(team, f"visits/{visit.pk}/ask/"), {"rating": "very_good"})
+    assert "hand the tablet back" in response.content.decode()
+    assert ClientAnswer.objects.get().channel == "tablet"
+
+
+@pytest.mark.parametrize(
+    "data", [{}, {"rating": "superb"}, {"rating": "good", "comment": "x" * 5000}]
+)
+def test_ask_page_refuses_bad_answers_clearly(client, team, alice, data):
+    visit = VisitFactory(client__team=team)
+    client.force_login(alice)
+    response = client.post(_url(team, f"visits/{visit.pk}/ask/"), data)
+    assert response.status_code == 400
+    assert not ClientAnswer.objects.exists()
+
+
+def test_ask_page_is_404_for_another_teams_visit(client, team, charlie):
+    visit = VisitFactory(client__team=team)
+    client.force_login(charlie)
+    assert client.get(_url(team, f"visits/{visit.pk}/ask/")).status_code == 404
