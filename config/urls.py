@@ -39,6 +39,7 @@ urlpatterns = [
     path("sw.js", team_views.service_worker, name="service_worker"),
     path("manifest.json", manifest, name="manifest"),
     path("insights/codes.json", insights_views.codes_json, name="insights_codes"),
+    path("insights/coaching/", insights_views.coaching, name="insights_coaching"),
     path("t/<slug:team_slug>/", include("caseload.urls")),
     path("calendar/", include("rota.public_urls")),
     path("t/<slug:team_slug>/rota/", include("rota.urls")),

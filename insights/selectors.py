@@ -280,3 +280,13 @@ def pulse_answered(*, team: Team, member: User, week: str) -> bool:
 
 def visit_answered(*, visit) -> bool:
     return ClientAnswer.objects.filter(visit=visit).exists()
+
+
+def coach_overview(*, teams: list[Team], weeks: int) -> list[tuple[Team, list[TrendPoint]]]:
+    """Each coached team's stored weeks, oldest first: aggregates only, in one query."""
+    by_team: dict[int, list[TrendPoint]] = {team.pk: [] for team in teams}
+    snapshots = WeeklySnapshot.objects.filter(team__in=teams).order_by("team_id", "-start")
+    for s in snapshots.only("team_id", "week", "start", "figures"):
+        if len(by_team[s.team_id]) < weeks:
+            by_team[s.team_id].append(_point_from_figures(s.week, s.start, s.figures, stored=True))
+    return [(team, sorted(by_team[team.pk], key=lambda p: p.start)) for team in teams]

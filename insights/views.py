@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +15,7 @@ from insights import formulas, pvi, selectors, services
 from insights.codes import BY_CODE, CODES
 from insights.forms import ClientAnswerForm, PulseForm
 from insights.models import ClientAnswerChannel
+from teams import selectors as people
 from teams.access import Access, TeamRequest, team_view
 
 TREND_WEEKS = 12
@@ -154,3 +156,14 @@ def ask_client(request: TeamRequest, visit_id) -> HttpResponse:
         "answered": selectors.visit_answered(visit=visit),
     }
     return render(request, "insights/ask.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def coaching(request: HttpRequest) -> HttpResponse:
+    """A coach's view across the teams they coach: each team's weekly aggregates, no people."""
+    teams = list(people.coached_teams(user=request.user))
+    if not teams:
+        raise Http404
+    overview = selectors.coach_overview(teams=teams, weeks=TREND_WEEKS)
+    return render(request, "insights/coaching.html", {"overview": overview})

@@ -96,3 +96,12 @@ def audit_trail(*, team: Team, limit: int = 50) -> QuerySet[AuditEvent]:
 def names(*, ids: Iterable[int]) -> dict[int, str]:
     """People's names by id in one query (for figures keyed by member id)."""
     return dict(User.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+
+
+def coached_teams(*, user: User) -> QuerySet[Team]:
+    """Teams that have granted ``user`` coach access and not revoked it."""
+    return (
+        Team.objects.filter(coach_grants__coach=user, coach_grants__revoked_at__isnull=True)
+        .distinct()
+        .order_by("name")
+    )

@@ -108,3 +108,24 @@ def test_team_page_query_count_does_not_grow_with_weeks(
 def test_team_page_refreshes_as_a_fragment_for_htmx(alice_client, team):
     response = alice_client.get(_url(team), headers={"HX-Request": "true"})
     assert "<html" not in response.content.decode()
+
+
+def test_coach_sees_each_coached_teams_weeks(client, team, other_team):
+    coach = UserFactory()
+    for each in (team, other_team):
+        CoachGrantFactory(team=each, coach=coach)
+        snapshot_save(team=each, week="2026W01")
+    client.force_login(coach)
+    content = client.get("/insights/coaching/").content.decode()
+    assert content.count("2026W01") == 2
+
+
+def test_coaching_page_is_404_to_someone_who_coaches_no_team(alice_client):
+    assert alice_client.get("/insights/coaching/").status_code == 404
+
+
+def test_coaching_page_leaves_out_a_revoked_grant(client, team):
+    coach = UserFactory()
+    CoachGrantFactory(team=team, coach=coach, revoked_at=timezone.now())
+    client.force_login(coach)
+    assert client.get("/insights/coaching/").status_code == 404

@@ -48,6 +48,7 @@ PUBLIC = {
     "service_worker",
     "manifest",
     "insights_codes",
+    "insights_coaching",
 }
 
 
