@@ -1,0 +1,97 @@
+"""Time a team-year of Insights: weekly snapshots, and the team page against a trivial view.
+
+    .venv/bin/python -m bench.insights [--clients 5000] [--visits 200000]
+                                       [--database sqlite|postgres|both] [--no-write]
+
+Builds the caseload bench's team (bench.caseload.build) on a fresh database, publishes a
+year of rota for it, snapshots each of the 52 closed weeks and times the insights page
+in-process against /healthz. Targets: a week's snapshot <= 1 s; the page <= 3x /healthz.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.caseload.__main__ import PG_URL, pg_recreate, run_child, say
+from bench.doc import commit, cpu_model, write_section
+
+
+def _run(database: str, args: argparse.Namespace) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix=f"patch-bench-insights-{database}-"))
+    env = {k: v for k, v in os.environ.items() if k not in {"SQLITE_PATH", "DATABASE_URL"}}
+    if database == "sqlite":
+        env["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
+    else:
+        pg_recreate()
+        env["DATABASE_URL"] = PG_URL
+    try:
+        say(f"== {database}: building the caseload bench's team")
+        built, measured = tmp / "built.json", tmp / "measured.json"
+        run_child(
+            "bench.caseload.build",
+            [str(built), "--clients", str(args.clients), "--visits", str(args.visits)],
+            env,
+        )
+        say(f"== {database}: a year of rota, 52 snapshots, the page")
+        run_child("bench.insights.measure", [str(built), str(measured)], env)
+        return {**json.loads(measured.read_text()), "sizes": json.loads(built.read_text())["sizes"]}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if database == "postgres":
+            pg_recreate(drop_only=True)
+
+
+def _markdown(results: list[dict], command: str) -> str:
+    sizes = results[0]["sizes"]
+    lines = [
+        f"- Command: `{command}`",
+        f"- Machine: {os.cpu_count()} cores, {platform.machine()} ({cpu_model()}), "
+        f"Python {platform.python_version()}",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Commit: `{commit()}`",
+        f"- Team: {sizes['members']} members, {sizes['clients']:,} clients, "
+        f"{sizes['visits']:,} visits, {sizes['time_entries']:,} time entries, "
+        f"{results[0]['shifts']:,} published shifts over a year.",
+        "- Targets: a week's snapshot ≤ 1 s; the insights page ≤ 3× `/healthz` (both in-process).",
+        "",
+        "| database | weeks | snapshot median s | snapshot max s | page ms | /healthz ms "
+        "| page ÷ healthz | page queries |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['database']} | {r['weeks']} | {r['snapshot_median_s']:.2f} | "
+            f"{r['snapshot_max_s']:.2f} | {r['page_ms']:.1f} | {r['trivial_ms']:.2f} | "
+            f"{r['page_ms'] / r['trivial_ms']:.1f} | {r['page_queries']} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=5_000)
+    parser.add_argument("--visits", type=int, default=200_000)
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="sqlite")
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    args = parser.parse_args()
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    results = [_run(db, args) for db in databases]
+    command = (
+        f"python -m bench.insights --clients {args.clients} --visits {args.visits} "
+        f"--database {args.database}"
+    )
+    text = _markdown(results, command)
+    print(text)
+    if not args.no_write:
+        write_section("insights", text)
+
+
+if __name__ == "__main__":
+    main()
