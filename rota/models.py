@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from rota import plan_words
 from teams.models import Team, TeamScopedQuerySet
 
 NIGHT_STARTS = time(20, 0)
@@ -469,6 +470,18 @@ class PlanRun(models.Model):
     @property
     def shown_explanation(self) -> str:
         return str(PLAN_STALE_REASON) if self.stale else self.explanation
+
+    @property
+    def short_text(self) -> str:
+        return plan_words.short_text(self.gaps)
+
+    @property
+    def wishes_text(self) -> str:
+        return plan_words.wishes_text(self.issues)
+
+    @property
+    def issue_sentences(self) -> list[str]:
+        return [plan_words.issue_sentence(issue) for issue in self.issues]
 
 
 class SwapStatus(models.TextChoices):

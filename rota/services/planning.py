@@ -102,7 +102,9 @@ class _Watcher(threading.Thread):
         rows = [PlannerAssignment(s, d, sh) for (s, d), sh in found.assignment.items()]
         scored = evaluate(self.built.problem, rows)
         gaps = adapter.gaps(self.built, scored.uncovered)
-        PlanRun.objects.filter(pk=self.run_id).update(best_penalty=found.objective, gaps=gaps)
+        PlanRun.objects.filter(pk=self.run_id).update(
+            best_penalty=found.objective, gaps=gaps, issues=adapter.explain(self.built, scored)
+        )
         live.publish(
             self.team, "rota-plan-progress", run=self.run_id, penalty=found.objective, gaps=gaps
         )

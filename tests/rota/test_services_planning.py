@@ -72,7 +72,7 @@ def test_planner_finds_the_known_optimum_and_explains_the_unmet_request(
     assert (run.best_penalty, run.gaps) == (10, 0)
     assert Assignment.objects.get(date=TUESDAY).user == bob
     assert Assignment.objects.filter(period=week, source=Source.PLANNER).count() == 7
-    assert run.issues == ["Bob Brown asked not to work Early on Tue 3 Mar"]
+    assert run.issue_sentences == ["Wish not met: Bob Brown asked not to work Early on Tue 3 Mar."]
 
 
 @commits
@@ -172,7 +172,7 @@ def test_a_missing_skill_counts_as_a_gap_and_is_explained(
     week.team.cover_needs.get(weekday=1).required_skills.add(prescriber)
     run = _plan(week, alice, django_capture_on_commit_callbacks)
     assert run.gaps == 1
-    assert "Early on Tue 3 Mar has 0 of 1 people with Prescriber" in run.issues
+    assert "Early on Tue 3 Mar still needs someone with Prescriber." in run.issue_sentences
 
 
 @commits
@@ -188,7 +188,7 @@ def test_the_preferred_number_is_aimed_for_but_is_not_a_gap(
     assert run.best_penalty == adapter.PREFERRED_WEIGHT * sum(
         2 - Assignment.objects.filter(period=week, date=day).count() for day in week.dates
     )
-    assert any(issue.endswith("preferred") for issue in run.issues)
+    assert any(issue["kind"] == "preferred" for issue in run.issues)
 
 
 @commits
@@ -203,6 +203,7 @@ def test_progress_is_saved_with_its_gaps_and_published(week, alice, live_events)
     watcher.report()
     run.refresh_from_db()
     assert (run.best_penalty, run.gaps) == (600, 6)
+    assert len(run.issues) == 6  # six days with nobody on Early, said as data for the page
     assert live_events[-1] == {
         "type": "team.event",
         "event": "rota-plan-progress",
