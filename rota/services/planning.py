@@ -167,10 +167,14 @@ def _solve(run: PlanRun, built: adapter.Built) -> tuple[Solution, bool]:
 
 def _fail(run_id: int, reason: str, *, now: datetime | None = None) -> PlanRun:
     """Mark an active run failed with ``reason`` for the team, and tell the team's pages."""
+    reason = str(reason)
     PlanRun.objects.filter(pk=run_id, status__in=(PlanStatus.QUEUED, PlanStatus.RUNNING)).update(
-        status=PlanStatus.FAILED, finished_at=now_or(now), explanation=str(reason)
+        status=PlanStatus.FAILED, finished_at=now_or(now), explanation=reason
     )
     run = PlanRun.objects.select_related("team").get(pk=run_id)
+    audit.record(
+        actor=None, team=run.team, action="rota.plan.failed", obj=run, detail={"reason": reason}
+    )
     live.publish(run.team, "rota-plan-finished", run=run.pk)
     return run
 
@@ -184,6 +188,8 @@ def plan_run_execute(run_id: int) -> str:
 @transaction.atomic
 def _save(run: PlanRun, built: adapter.Built, solution: Solution, *, stopped: bool) -> PlanRun:
     run = PlanRun.objects.select_for_update().select_related("period__team").get(pk=run.pk)
+    if run.status != PlanStatus.RUNNING:
+        return run  # replaced as stale while this worker was slow: its result is not wanted
     run.finished_at = timezone.now()
     period = RotaPeriod.objects.select_for_update().get(pk=run.period_id)
     if period.is_published:

@@ -329,3 +329,20 @@ def test_a_run_whose_worker_was_killed_is_replaced_once_stale(week, alice, worke
     run.refresh_from_db()
     assert (run.status, run.explanation) == (PlanStatus.FAILED, str(planning.STALE))
     assert new.pk != run.pk
+
+
+@commits
+def test_a_slow_worker_whose_run_was_replaced_as_stale_saves_nothing(
+    week, alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    real_solve = planning.solve
+
+    def solve_then_be_replaced(*args, **kwargs):
+        solution = real_solve(*args, **kwargs)
+        PlanRun.objects.update(status=PlanStatus.FAILED, explanation=str(planning.STALE))
+        return solution
+
+    monkeypatch.setattr("rota.services.planning.solve", solve_then_be_replaced)
+    run = _plan(week, alice, django_capture_on_commit_callbacks)
+    assert (run.status, run.explanation) == (PlanStatus.FAILED, str(planning.STALE))
+    assert not Assignment.objects.filter(period=week).exists()
