@@ -25,6 +25,7 @@ from rota.models import (
     ShiftRequest,
     ShiftType,
 )
+from rota.planner import Evaluation
 from rota.planner import problem as p
 from teams.models import User
 
@@ -220,17 +221,35 @@ def solution_assignments(built: Built, solution: p.Solution) -> list[tuple[User,
     ]
 
 
-def explain(built: Built, solution: p.Solution) -> list[str]:
-    """Return one sentence for every unmet request and every shift below its cover."""
-    issues = [i for i in solution.uncovered if i.kind == "under_cover"]
-    issues.extend(solution.unmet_requests)
-    return [built.day_text(_say(built, i)) for i in issues]
+def explain(built: Built, found: p.Solution | Evaluation) -> list[dict[str, str | int | None]]:
+    """Describe every shift below its cover and every unmet wish as data for the page to word.
 
-
-def _say(built: Built, issue: p.Issue) -> str:
-    if issue.line is not None and built.lines[issue.line] == "preferred":
-        return f"{issue.explanation} preferred"
-    return issue.explanation
+    Stored as data, not sentences, so each reader sees them in their own language.
+    """
+    issues: list[dict[str, str | int | None]] = []
+    for issue in found.uncovered:
+        if issue.kind != "under_cover" or issue.line is None:
+            continue
+        cover = built.problem.cover[issue.line]
+        issues.append(
+            {
+                "kind": built.lines[issue.line],
+                "shift": issue.shift,
+                "day": built.days[issue.day].isoformat(),
+                "short": issue.cost // cover.under_weight,
+                "skill": cover.skill,
+            }
+        )
+    issues.extend(
+        {
+            "kind": issue.kind,
+            "person": issue.staff,
+            "shift": issue.shift,
+            "day": built.days[issue.day].isoformat(),
+        }
+        for issue in found.unmet_requests
+    )
+    return issues
 
 
 def gaps(built: Built, uncovered: tuple[p.Issue, ...]) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,7 +10,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
+from rota import plan_words
 from teams.models import Team, TeamScopedQuerySet
 
 NIGHT_STARTS = time(20, 0)
@@ -410,6 +412,13 @@ class PlanStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# Time beyond its limit that a run may take to wait for a worker, read the rota and save.
+PLAN_STALE_MARGIN = timedelta(minutes=5)
+PLAN_STALE_REASON = gettext_lazy(
+    "The planner stopped answering (its worker may have stopped); the draft was not changed."
+)
+
+
 class PlanRun(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     period = models.ForeignKey(RotaPeriod, on_delete=models.CASCADE, related_name="plan_runs")
@@ -439,6 +448,40 @@ class PlanRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (PlanStatus.QUEUED, PlanStatus.RUNNING)
+
+    def is_stale(self, now: datetime) -> bool:
+        """Say whether an active run has outlived its time limit plus ``PLAN_STALE_MARGIN``.
+
+        A worker that was killed leaves its run active for ever; past this point nobody is
+        working on it, so a new run may replace it.
+        """
+        limit = timedelta(seconds=self.time_limit) + PLAN_STALE_MARGIN
+        return self.is_active and now > self.created_at + limit
+
+    @property
+    def stale(self) -> bool:
+        return self.is_stale(timezone.now())
+
+    @property
+    def shown_status(self) -> str:
+        """Show a stale run as what it is, before a new run replaces it."""
+        return gettext("Stopped answering") if self.stale else self.get_status_display()
+
+    @property
+    def shown_explanation(self) -> str:
+        return str(PLAN_STALE_REASON) if self.stale else self.explanation
+
+    @property
+    def short_text(self) -> str:
+        return plan_words.short_text(self.gaps)
+
+    @property
+    def wishes_text(self) -> str:
+        return plan_words.wishes_text(self.issues)
+
+    @property
+    def issue_sentences(self) -> list[str]:
+        return [plan_words.issue_sentence(issue) for issue in self.issues]
 
 
 class SwapStatus(models.TextChoices):

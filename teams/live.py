@@ -3,17 +3,34 @@
 Events carry a name and ids, never personal data: each browser re-fetches what changed over
 HTTP with its own permissions. They are sent after the surrounding transaction commits, so no
 one is told about a change that was rolled back.
+
+With Redis every process shares one channel layer. Without it (the embedded default) each
+process has its own in-memory layer, so events also go through ``teams.relay``: every server
+process runs one poller, started by its first connection, that forwards the other
+processes' events (the planner's worker, another server) to its own sockets.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from functools import partial
+from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer  # noqa: TID251 - this module is the publisher
-from django.db import transaction
+from channels.db import database_sync_to_async
+from channels.layers import (
+    InMemoryChannelLayer,
+    get_channel_layer,  # noqa: TID251 - this module is the publisher
+)
+from django.db import DatabaseError, transaction
 
+from teams import relay
 from teams.models import Team
+
+log = logging.getLogger(__name__)
+PRUNE_EVERY = 50  # polls
 
 EVENTS = frozenset(
     {
@@ -48,4 +65,58 @@ def publish(team: Team, event: str, **ids: str | int) -> None:
 
 
 def _send(group: str, message: dict[str, str]) -> None:
-    async_to_sync(get_channel_layer().group_send)(group, message)
+    layer = get_channel_layer()
+    async_to_sync(layer.group_send)(group, message)
+    if _relays(layer):
+        try:
+            relay.write(group=group, message=message)
+        except DatabaseError:
+            # The change itself is committed; pages catch up when their socket reconnects.
+            log.warning("live event %s not relayed to other processes", message, exc_info=True)
+
+
+def _relays(layer: object) -> bool:
+    return isinstance(layer, InMemoryChannelLayer)
+
+
+ASGIApp = Callable[[dict, Callable, Callable], Awaitable[Any]]
+_poller: asyncio.Task | None = None
+
+
+def relayed(app: ASGIApp) -> ASGIApp:
+    """Wrap the ASGI application so this server process forwards relayed events."""
+
+    async def application(scope: dict, receive: Callable, send: Callable) -> Any:
+        start_relay()
+        return await app(scope, receive, send)
+
+    return application
+
+
+def start_relay() -> None:
+    """Start this process's relay poller on the running loop, once, if the layer needs one."""
+    global _poller
+    layer = get_channel_layer()
+    loop = asyncio.get_running_loop()
+    if not _relays(layer) or (_poller and not _poller.done() and _poller.get_loop() is loop):
+        return
+    _poller = loop.create_task(forward_relayed(layer))
+
+
+async def forward_relayed(layer: InMemoryChannelLayer, *, polls: int | None = None) -> None:
+    """Hand other processes' events to ``layer`` in order; prune old rows now and then.
+
+    Runs for ever unless ``polls`` limits it (for tests). A database error skips one poll.
+    """
+    reader = await database_sync_to_async(relay.Reader)()
+    done = 0
+    while polls is None or done < polls:
+        try:
+            for group, message in await database_sync_to_async(reader.read)():
+                await layer.group_send(group, message)
+            if done % PRUNE_EVERY == 0:
+                await database_sync_to_async(relay.prune)()
+        except DatabaseError:
+            log.warning("live relay poll failed", exc_info=True)
+        done += 1
+        await asyncio.sleep(relay.POLL_SECONDS)

@@ -263,6 +263,22 @@ PRESENCE_HEARTBEAT = timedelta(seconds=60)
 PRESENCE_TIMEOUT = 3 * PRESENCE_HEARTBEAT
 
 
+class RelayedEvent(models.Model):
+    """A live event on its way to the other server processes when there is no shared layer.
+
+    Holds exactly what ``teams.live`` sends (an event name and ids), never personal data.
+    ``origin`` names the process that wrote it, which has delivered it itself already.
+    """
+
+    group = models.CharField(max_length=50)
+    message = models.JSONField()
+    origin = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.message.get('event')} for {self.group}"
+
+
 class AuditError(RuntimeError):
     """Raised when code tries to change or remove an audit row."""
 

@@ -8,12 +8,13 @@ from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from rota import adapter
-from rota.models import Assignment, PlanRun, PlanStatus, RotaPeriod, Source
+from rota.models import PLAN_STALE_REASON, Assignment, PlanRun, PlanStatus, RotaPeriod, Source
 from rota.planner import Assignment as PlannerAssignment
-from rota.planner import Progress, evaluate, solve
+from rota.planner import Progress, Solution, evaluate, solve
 from rota.services.common import RotaError, now_or
 from teams import audit, live
 from teams.models import User
@@ -21,6 +22,12 @@ from teams.models import User
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
 WORKERS = 2
+
+# Why a run failed, by the step it was on: what the team reads on the rota page.
+READ = gettext_lazy("The planner could not read this rota's people, rules and cover.")
+SOLVE = gettext_lazy("The planner stopped with an error; the draft was not changed.")
+SAVE = gettext_lazy("The planner found a rota but could not save it; the draft was not changed.")
+STALE = PLAN_STALE_REASON
 
 
 @transaction.atomic
@@ -37,18 +44,19 @@ def plan_start(
         raise RotaError("This rota is published: reopen it to plan it again.")
     if not 1 <= time_limit <= 600:
         raise RotaError("The time limit is 1 to 600 seconds.", field="time_limit")
-    running = PlanRun.objects.for_team(period.team).filter(
-        period=period, status__in=(PlanStatus.QUEUED, PlanStatus.RUNNING)
-    )
-    if running.exists():
-        raise RotaError("The planner is already working on this rota.")
+    now = now_or(now)
+    active = PlanRun.objects.for_team(period.team).select_for_update()
+    for old in active.filter(period=period, status__in=(PlanStatus.QUEUED, PlanStatus.RUNNING)):
+        if not old.is_stale(now):
+            raise RotaError("The planner is already working on this rota.")
+        _fail(old.pk, STALE, now=now)
     run = PlanRun.objects.create(
         team=period.team,
         period=period,
         requested_by=by,
         allow_changes_to_published=allow_changes_to_published,
         time_limit=time_limit,
-        created_at=now_or(now),
+        created_at=now,
     )
     audit.record(actor=by, team=period.team, action="rota.plan.start", obj=run)
     live.publish(period.team, "rota-plan-progress", run=run.pk)
@@ -94,7 +102,9 @@ class _Watcher(threading.Thread):
         rows = [PlannerAssignment(s, d, sh) for (s, d), sh in found.assignment.items()]
         scored = evaluate(self.built.problem, rows)
         gaps = adapter.gaps(self.built, scored.uncovered)
-        PlanRun.objects.filter(pk=self.run_id).update(best_penalty=found.objective, gaps=gaps)
+        PlanRun.objects.filter(pk=self.run_id).update(
+            best_penalty=found.objective, gaps=gaps, issues=adapter.explain(self.built, scored)
+        )
         live.publish(
             self.team, "rota-plan-progress", run=self.run_id, penalty=found.objective, gaps=gaps
         )
@@ -114,14 +124,31 @@ def plan_execute(*, run_id: int, now: datetime | None = None) -> PlanRun:
     """Solve a queued run and save the result as the period's draft (the task's body).
 
     Published shifts stay as they are unless the run allows changes. An infeasible problem
-    leaves the draft untouched and records which rules and people conflict.
+    leaves the draft untouched and records which rules and people conflict. An error at any
+    step marks the run failed with that step's reason, so it never stays running.
     """
     run = PlanRun.objects.select_related("period__team", "team").get(pk=run_id)
     if run.status != PlanStatus.QUEUED:
         return run
     run.status, run.started_at = PlanStatus.RUNNING, now_or(now)
     run.save(update_fields=["status", "started_at"])
-    built = adapter.build_problem(period=run.period, allow_changes=run.allow_changes_to_published)
+    live.publish(run.team, "rota-plan-progress", run=run.pk)
+    step = READ
+    try:
+        built = adapter.build_problem(
+            period=run.period, allow_changes=run.allow_changes_to_published
+        )
+        step = SOLVE
+        solution, stopped = _solve(run, built)
+        step = SAVE
+        return _save(run, built, solution, stopped=stopped)
+    except Exception:
+        log.exception("plan run %s failed: %s", run_id, step)
+        return _fail(run_id, step)
+
+
+def _solve(run: PlanRun, built: adapter.Built) -> tuple[Solution, bool]:
+    """Run the solver beside a watcher; return the solution and whether a stop was asked."""
     watcher = _Watcher(run, built)
     watcher.start()
     try:
@@ -132,17 +159,24 @@ def plan_execute(*, run_id: int, now: datetime | None = None) -> PlanRun:
             on_progress=watcher.progress,
             stop=watcher.stop,
         )
-    except Exception:
-        log.exception("plan run %s failed", run_id)
-        run.status, run.finished_at = PlanStatus.FAILED, timezone.now()
-        run.explanation = "The planner stopped with an error; the draft was not changed."
-        run.save(update_fields=["status", "finished_at", "explanation"])
-        live.publish(run.team, "rota-plan-finished", run=run.pk)
-        return run
     finally:
         watcher.done.set()
         watcher.join()
-    return _save(run, built, solution, stopped=watcher.stop.is_set())
+    return solution, watcher.stop.is_set()
+
+
+def _fail(run_id: int, reason: str, *, now: datetime | None = None) -> PlanRun:
+    """Mark an active run failed with ``reason`` for the team, and tell the team's pages."""
+    reason = str(reason)
+    PlanRun.objects.filter(pk=run_id, status__in=(PlanStatus.QUEUED, PlanStatus.RUNNING)).update(
+        status=PlanStatus.FAILED, finished_at=now_or(now), explanation=reason
+    )
+    run = PlanRun.objects.select_related("team").get(pk=run_id)
+    audit.record(
+        actor=None, team=run.team, action="rota.plan.failed", obj=run, detail={"reason": reason}
+    )
+    live.publish(run.team, "rota-plan-finished", run=run.pk)
+    return run
 
 
 @task()
@@ -152,8 +186,10 @@ def plan_run_execute(run_id: int) -> str:
 
 
 @transaction.atomic
-def _save(run: PlanRun, built: adapter.Built, solution, *, stopped: bool) -> PlanRun:
+def _save(run: PlanRun, built: adapter.Built, solution: Solution, *, stopped: bool) -> PlanRun:
     run = PlanRun.objects.select_for_update().select_related("period__team").get(pk=run.pk)
+    if run.status != PlanStatus.RUNNING:
+        return run  # replaced as stale while this worker was slow: its result is not wanted
     run.finished_at = timezone.now()
     period = RotaPeriod.objects.select_for_update().get(pk=run.period_id)
     if period.is_published:

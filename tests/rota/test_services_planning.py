@@ -1,12 +1,28 @@
 from __future__ import annotations
 
-from datetime import date, time
+import signal
+import subprocess
+import sys
+import time as clock
+from datetime import date, time, timedelta
+from pathlib import Path
 
 import pytest
+import time_machine
 
 from rota import adapter, services
-from rota.models import Assignment, LeaveStatus, MemberSkill, PlanRun, PlanStatus, Priority, Source
+from rota.models import (
+    PLAN_STALE_MARGIN,
+    Assignment,
+    LeaveStatus,
+    MemberSkill,
+    PlanRun,
+    PlanStatus,
+    Priority,
+    Source,
+)
 from rota.planner import Progress
+from rota.services import planning
 from rota.services.planning import _Watcher
 from tests.rota.factories import (
     ContractFactory,
@@ -17,6 +33,7 @@ from tests.rota.factories import (
     ShiftTypeFactory,
     SkillFactory,
 )
+from tests.servers import server_env
 
 pytestmark = pytest.mark.slow
 # The progress watcher writes from its own thread and connection, as in the worker, so
@@ -55,7 +72,7 @@ def test_planner_finds_the_known_optimum_and_explains_the_unmet_request(
     assert (run.best_penalty, run.gaps) == (10, 0)
     assert Assignment.objects.get(date=TUESDAY).user == bob
     assert Assignment.objects.filter(period=week, source=Source.PLANNER).count() == 7
-    assert run.issues == ["Bob Brown asked not to work Early on Tue 3 Mar"]
+    assert run.issue_sentences == ["Wish not met: Bob Brown asked not to work Early on Tue 3 Mar."]
 
 
 @commits
@@ -155,7 +172,7 @@ def test_a_missing_skill_counts_as_a_gap_and_is_explained(
     week.team.cover_needs.get(weekday=1).required_skills.add(prescriber)
     run = _plan(week, alice, django_capture_on_commit_callbacks)
     assert run.gaps == 1
-    assert "Early on Tue 3 Mar has 0 of 1 people with Prescriber" in run.issues
+    assert "Early on Tue 3 Mar still needs someone with Prescriber." in run.issue_sentences
 
 
 @commits
@@ -171,7 +188,7 @@ def test_the_preferred_number_is_aimed_for_but_is_not_a_gap(
     assert run.best_penalty == adapter.PREFERRED_WEIGHT * sum(
         2 - Assignment.objects.filter(period=week, date=day).count() for day in week.dates
     )
-    assert any(issue.endswith("preferred") for issue in run.issues)
+    assert any(issue["kind"] == "preferred" for issue in run.issues)
 
 
 @commits
@@ -186,6 +203,7 @@ def test_progress_is_saved_with_its_gaps_and_published(week, alice, live_events)
     watcher.report()
     run.refresh_from_db()
     assert (run.best_penalty, run.gaps) == (600, 6)
+    assert len(run.issues) == 6  # six days with nobody on Early, said as data for the page
     assert live_events[-1] == {
         "type": "team.event",
         "event": "rota-plan-progress",
@@ -208,3 +226,123 @@ def test_replanning_keeps_a_published_shift_on_a_retired_shift_type(
     assert run.status == PlanStatus.FINISHED, run.explanation
     on_twilight = Assignment.objects.filter(period=week, shift_type=twilight)
     assert list(on_twilight.values_list("user", "date")) == [(alice.pk, MONDAY)]
+
+
+@commits
+@pytest.mark.parametrize(
+    ("broken", "reason"),
+    [
+        ("rota.adapter.build_problem", planning.READ),
+        ("rota.services.planning.solve", planning.SOLVE),
+        ("rota.adapter.solution_assignments", planning.SAVE),
+    ],
+    ids=["read", "solve", "save"],
+)
+def test_an_error_at_any_step_marks_the_run_failed_with_that_steps_reason(
+    week, alice, monkeypatch, live_events, django_capture_on_commit_callbacks, broken, reason
+):
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(broken, explode)
+    run = _plan(week, alice, django_capture_on_commit_callbacks)
+    assert (run.status, run.explanation) == (PlanStatus.FAILED, str(reason))
+    assert run.finished_at is not None
+    finished = {"type": "team.event", "event": "rota-plan-finished", "run": str(run.pk)}
+    assert live_events[-1] == finished
+    assert not Assignment.objects.filter(period=week).exists()
+
+
+@commits
+def test_the_rota_can_be_planned_again_after_a_failed_run(
+    week, alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("rota.adapter.build_problem", lambda **kwargs: 1 / 0)
+    _plan(week, alice, django_capture_on_commit_callbacks)
+    monkeypatch.undo()
+    assert _plan(week, alice, django_capture_on_commit_callbacks).status == PlanStatus.FINISHED
+
+
+def test_a_run_past_its_time_limit_and_margin_is_stale_and_is_replaced(week, alice):
+    old = services.plan_start(period=week, by=alice, time_limit=5)
+    later = old.created_at + timedelta(seconds=5) + PLAN_STALE_MARGIN + timedelta(seconds=1)
+    new = services.plan_start(period=week, by=alice, time_limit=5, now=later)
+    old.refresh_from_db()
+    assert (old.status, old.explanation) == (PlanStatus.FAILED, str(planning.STALE))
+    assert new.status == PlanStatus.QUEUED
+
+
+def test_a_run_within_its_time_limit_and_margin_is_not_replaced(week, alice):
+    old = services.plan_start(period=week, by=alice, time_limit=5)
+    soon = old.created_at + timedelta(seconds=5) + PLAN_STALE_MARGIN
+    with pytest.raises(services.RotaError, match="already"):
+        services.plan_start(period=week, by=alice, time_limit=5, now=soon)
+
+
+def test_a_stale_run_shows_as_stopped_answering_before_it_is_replaced(week, alice):
+    run = services.plan_start(period=week, by=alice, time_limit=5)
+    later = run.created_at + timedelta(seconds=5) + PLAN_STALE_MARGIN + timedelta(seconds=1)
+    with time_machine.travel(later, tick=False):
+        assert (run.shown_status, run.shown_explanation) == (
+            "Stopped answering",
+            str(planning.STALE),
+        )
+
+
+# Runs one plan in its own process with a solver that never returns, as a worker would.
+_HANGING_WORKER = """
+import sys, threading, django
+django.setup()
+from rota.services import planning
+planning.solve = lambda *args, **kwargs: threading.Event().wait()
+planning.plan_execute(run_id=int(sys.argv[1]))
+"""
+
+
+@commits
+def test_a_run_whose_worker_was_killed_is_replaced_once_stale(week, alice, worker_id):
+    run = services.plan_start(period=week, by=alice, time_limit=5)
+    # The rota conftest runs tasks inline: this one already finished. Queue it again for the
+    # subprocess, as if the worker had just picked it up.
+    PlanRun.objects.filter(pk=run.pk).update(status=PlanStatus.QUEUED, finished_at=None)
+    env = {**server_env(worker_id), "DJANGO_SETTINGS_MODULE": "config.settings"}
+    worker = subprocess.Popen(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", _HANGING_WORKER, str(run.pk)],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        deadline = clock.monotonic() + 60
+        while clock.monotonic() < deadline and worker.poll() is None:
+            run.refresh_from_db()
+            if run.status == PlanStatus.RUNNING:
+                break
+            clock.sleep(0.05)
+        assert run.status == PlanStatus.RUNNING
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+    run.refresh_from_db()
+    assert run.status == PlanStatus.RUNNING  # nobody is left to finish it
+    later = run.created_at + timedelta(seconds=5) + PLAN_STALE_MARGIN + timedelta(seconds=1)
+    new = services.plan_start(period=week, by=alice, time_limit=5, now=later)
+    run.refresh_from_db()
+    assert (run.status, run.explanation) == (PlanStatus.FAILED, str(planning.STALE))
+    assert new.pk != run.pk
+
+
+@commits
+def test_a_slow_worker_whose_run_was_replaced_as_stale_saves_nothing(
+    week, alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    real_solve = planning.solve
+
+    def solve_then_be_replaced(*args, **kwargs):
+        solution = real_solve(*args, **kwargs)
+        PlanRun.objects.update(status=PlanStatus.FAILED, explanation=str(planning.STALE))
+        return solution
+
+    monkeypatch.setattr("rota.services.planning.solve", solve_then_be_replaced)
+    run = _plan(week, alice, django_capture_on_commit_callbacks)
+    assert (run.status, run.explanation) == (PlanStatus.FAILED, str(planning.STALE))
+    assert not Assignment.objects.filter(period=week).exists()
