@@ -282,8 +282,8 @@ def visit_answered(*, visit) -> bool:
     return ClientAnswer.objects.filter(visit=visit).exists()
 
 
-def coach_overview(*, teams: list[Team], weeks: int) -> list[tuple[Team, list[TrendPoint]]]:
-    """Each coached team's stored weeks, oldest first: aggregates only, in one query."""
+def teams_overview(*, teams: list[Team], weeks: int) -> list[tuple[Team, list[TrendPoint]]]:
+    """Each team's latest stored weeks, oldest first: aggregates only, in one query."""
     by_team: dict[int, list[TrendPoint]] = {team.pk: [] for team in teams}
     snapshots = WeeklySnapshot.objects.filter(team__in=teams).order_by("team_id", "-start")
     for s in snapshots.only("team_id", "week", "start", "figures"):

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.team_insights, name="team"),
     path("me/", views.my_week, name="my_week"),
     path("pulse/", views.pulse, name="pulse"),
+    path("organisation/", views.organisation, name="organisation"),
     path("visits/<uuid:visit_id>/ask/", views.ask_client, name="ask"),
 ]

@@ -16,6 +16,7 @@ from insights.codes import BY_CODE, CODES
 from insights.forms import ClientAnswerForm, PulseForm
 from insights.models import ClientAnswerChannel
 from teams import selectors as people
+from teams import services as people_services
 from teams.access import Access, TeamRequest, team_view
 
 TREND_WEEKS = 12
@@ -165,5 +166,31 @@ def coaching(request: HttpRequest) -> HttpResponse:
     teams = list(people.coached_teams(user=request.user))
     if not teams:
         raise Http404
-    overview = selectors.coach_overview(teams=teams, weeks=TREND_WEEKS)
+    overview = selectors.teams_overview(teams=teams, weeks=TREND_WEEKS)
     return render(request, "insights/coaching.html", {"overview": overview})
+
+
+@team_view()
+def organisation(request: TeamRequest) -> HttpResponse:
+    """The organisation's teams that share their weekly figures, and this team's own choice."""
+    team = request.team
+    if request.method == "POST":
+        if request.access is not Access.MEMBER:
+            raise Http404
+        share = request.POST.get("share")
+        if share not in {"yes", "no"}:
+            return HttpResponse(_("Choose to share or to stop sharing."), status=400)
+        try:
+            people_services.figures_sharing_set(team=team, share=share == "yes", by=request.user)
+        except people_services.TeamError as error:
+            return HttpResponse(str(error), status=400)
+        return redirect("insights:organisation", team_slug=team.slug)
+    peers = people.sharing_peers(team=team)
+    context = {
+        "team": team,
+        "is_coach": request.access is Access.COACH,
+        "overview": selectors.teams_overview(teams=[team, *peers], weeks=TREND_WEEKS)
+        if peers
+        else [],
+    }
+    return render(request, "insights/organisation.html", context)

@@ -74,11 +74,40 @@ class TeamQuerySet(models.QuerySet["Team"]):
         ).distinct()
 
 
+class OrganisationKind(models.TextChoices):
+    ORGANISATION = "organisation", "Organisation"
+    NETWORK = "network", "Network"
+
+
+class Organisation(models.Model):
+    """Teams that compare their weekly figures by name: an employer, or a looser network."""
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(
+        max_length=12, choices=OrganisationKind.choices, default=OrganisationKind.ORGANISATION
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Team(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
     area = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="teams"
+    )
+    shares_figures = models.BooleanField(
+        default=False,
+        help_text="The team shows its weekly figures, by name, to the other teams of its "
+        "organisation that do the same.",
+    )
 
     objects = TeamQuerySet.as_manager()
 

@@ -105,3 +105,14 @@ def coached_teams(*, user: User) -> QuerySet[Team]:
         .distinct()
         .order_by("name")
     )
+
+
+def sharing_peers(*, team: Team) -> list[Team]:
+    """The other teams of ``team``'s organisation that share their figures, if it shares too."""
+    if not (team.shares_figures and team.organisation_id):
+        return []
+    return list(
+        Team.objects.filter(organisation_id=team.organisation_id, shares_figures=True)
+        .exclude(pk=team.pk)
+        .order_by("name")
+    )

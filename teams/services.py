@@ -10,9 +10,20 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from teams import audit, live
-from teams.models import CoachGrant, Invitation, Membership, Presence, Role, RoleHolding, Team, User
+from teams.models import (
+    CoachGrant,
+    Invitation,
+    Membership,
+    Organisation,
+    Presence,
+    Role,
+    RoleHolding,
+    Team,
+    User,
+)
 
 
 class TeamError(Exception):
@@ -240,3 +251,38 @@ def presence_leave(*, channel_name: str) -> None:
         return
     presence.delete()
     live.publish(presence.team, "presence-changed")
+
+
+def organisation_get_or_create(*, name: str, kind: str) -> Organisation:
+    organisation, _created = Organisation.objects.get_or_create(
+        name=name.strip(), defaults={"kind": kind}
+    )
+    return organisation
+
+
+def organisation_join(
+    *, team: Team, organisation: Organisation | None, by: User | None = None
+) -> Team:
+    """Put a team in an organisation (or take it out); sharing starts off either way."""
+    team.organisation, team.shares_figures = organisation, False
+    team.save(update_fields=["organisation", "shares_figures"])
+    audit.record(
+        actor=by,
+        team=team,
+        action="organisation.join" if organisation else "organisation.leave",
+        obj=organisation,
+    )
+    return team
+
+
+def figures_sharing_set(*, team: Team, share: bool, by: User) -> Team:
+    """Opt the team in to (or out of) showing its weekly figures to its organisation's teams.
+
+    Opting out takes effect at once: every page asks for the current setting.
+    """
+    if share and team.organisation_id is None:
+        raise TeamError(_("This team is not part of an organisation."))
+    team.shares_figures = share
+    team.save(update_fields=["shares_figures"])
+    audit.record(actor=by, team=team, action="figures.share" if share else "figures.unshare")
+    return team
