@@ -58,9 +58,7 @@ def _plain(value: Any) -> Any:
 
 def _result(row: SyncMutation, status: str | None = None) -> dict[str, Any]:
     result = {
-        "id": str(row.mutation_id)
-        if row.original
-        else row.payload.get("_sent_id", str(row.mutation_id)),
+        "id": str(row.mutation_id),
         "status": status or row.status,
         "reason": row.reason,
         "version": row.version,
@@ -205,7 +203,7 @@ def _reject_unkeyed(
         status=SyncOutcome.REJECTED,
         reason=reason,
     )
-    return _result(row)
+    return {**_result(row), "id": str(sent_id)}
 
 
 def sync_batch(
