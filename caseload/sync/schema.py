@@ -342,6 +342,16 @@ def parse_created_at(raw: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+MESSAGES = {
+    "required": gettext_lazy("{label} is needed."),
+    "int": gettext_lazy("{label}: enter a whole number between {min} and {max}."),
+    "date": gettext_lazy("{label}: enter a real date."),
+}
+
+
 def published() -> dict[str, Any]:
-    """The kinds and their field rules, in the form static/js/outbox.js reads."""
-    return {"kinds": {name: kind.publish() for name, kind in KINDS.items()}}
+    """The kinds, their field rules and the outbox's messages, as static/js/outbox.js reads them."""
+    return {
+        "kinds": {name: kind.publish() for name, kind in KINDS.items()},
+        "messages": {name: str(text) for name, text in MESSAGES.items()},
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from caseload import services
 from caseload.models import Handover, SyncMutation, TimeEntry, Visit, VisitRecord
+from caseload.sync.schema import published
 from teams import services as team_services
 from teams.models import AuditEvent
 from tests.caseload.syncing import DEVICE
@@ -256,3 +258,17 @@ def test_handover_created_offline_uses_the_devices_id(team, alice_client, client
     )
     assert result["status"] == "applied"
     assert Handover.objects.get(pk=handover).to == bob
+
+
+def test_pages_publish_the_sync_schema_the_outbox_reads(team, alice_client):
+    page = alice_client.get(reverse("caseload:today", kwargs={"team_slug": team.slug}))
+    embedded = re.search(
+        r'<script id="outbox-schema" type="application/json">(.*?)</script>', page.content.decode()
+    )
+    assert json.loads(embedded.group(1)) == json.loads(json.dumps(published()))
+    rating = published()["kinds"]["visit.record"]["fields"]["ratings"]
+    assert (rating["min"], rating["max"], rating["concepts"]) == (
+        1,
+        5,
+        ["knowledge", "behaviour", "status"],
+    )
