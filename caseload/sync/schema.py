@@ -182,7 +182,15 @@ class Ratings(Field):
     def convert(self, value: Any, name: str) -> list[dict[str, Any]]:
         if not isinstance(value, list) or len(value) > MAX_LIST:
             raise Rejected(_("%(name)s must be a list.") % {"name": name})
-        return [RATING.parse_payload(item) for item in value]
+        return [self._rating(item) for item in value]
+
+    def _rating(self, item: Any) -> dict[str, Any]:
+        if isinstance(item, dict):
+            try:
+                rules.rated([item.get(concept) for concept in rules.RATING_CONCEPTS])
+            except ValueError as error:
+                raise Rejected(str(error)) from None
+        return RATING.parse_payload(item)
 
     def publish(self) -> dict[str, Any]:
         return {
