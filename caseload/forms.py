@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from caseload import rules
 from caseload.models import (
     CarePlanProblem,
     Client,
@@ -24,6 +25,19 @@ from teams.models import Team, User
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 MINUTES = {"inputmode": "numeric", "class": "govuk-input govuk-input--width-4"}
+
+
+def minutes_field(*, label: str, allow_zero: bool = False, **kwargs) -> forms.IntegerField:
+    """A minutes field with the range and message every minutes input shares (caseload.rules)."""
+    message = rules.minutes_message(allow_zero=allow_zero)
+    return forms.IntegerField(
+        label=label,
+        min_value=rules.minutes_min(allow_zero=allow_zero),
+        max_value=rules.MINUTES_MAX,
+        widget=forms.NumberInput(attrs=MINUTES),
+        error_messages={"min_value": message, "max_value": message},
+        **kwargs,
+    )
 
 
 class ClientForm(GovukForm, forms.ModelForm):
@@ -100,8 +114,8 @@ class InterventionForm(GovukForm, forms.Form):
         self.fields["minutes"].widget.attrs["class"] = MINUTES["class"]
 
 
-RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
-RATING_CONCEPTS = ("knowledge", "behaviour", "status")
+RATING_CHOICES = rules.RATING_CHOICES
+RATING_CONCEPTS = rules.RATING_CONCEPTS
 
 
 class RatingForm(GovukForm, forms.Form):
@@ -126,12 +140,7 @@ class VisitForm(GovukForm, forms.Form):
     date = forms.DateField(widget=DATE)
     window_start = forms.TimeField(label="From", widget=TIME)
     window_end = forms.TimeField(label="Until", widget=TIME)
-    planned_minutes = forms.IntegerField(
-        label="Planned minutes",
-        min_value=1,
-        max_value=1440,
-        widget=forms.NumberInput(attrs=MINUTES),
-    )
+    planned_minutes = minutes_field(label="Planned minutes")
     assigned_to = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="Who")
     interventions = forms.ModelMultipleChoiceField(
         queryset=Intervention.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
@@ -160,12 +169,7 @@ class VisitEditForm(GovukForm, forms.Form):
     date = forms.DateField(widget=DATE)
     window_start = forms.TimeField(label="From", widget=TIME)
     window_end = forms.TimeField(label="Until", widget=TIME)
-    planned_minutes = forms.IntegerField(
-        label="Planned minutes",
-        min_value=1,
-        max_value=1440,
-        widget=forms.NumberInput(attrs=MINUTES),
-    )
+    planned_minutes = minutes_field(label="Planned minutes")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -180,27 +184,8 @@ class VisitRecordForm(GovukForm, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Interventions done",
     )
-    actual_minutes = forms.IntegerField(
-        label="Minutes with the client",
-        min_value=1,
-        max_value=1440,
-        widget=forms.NumberInput(attrs=MINUTES),
-        error_messages={
-            "min_value": "Enter minutes between 1 and 1440 (24 hours).",
-            "max_value": "Enter minutes between 1 and 1440 (24 hours).",
-        },
-    )
-    travel_minutes = forms.IntegerField(
-        label="Travel minutes",
-        min_value=0,
-        max_value=1440,
-        initial=0,
-        widget=forms.NumberInput(attrs=MINUTES),
-        error_messages={
-            "min_value": "Enter minutes between 0 and 1440 (24 hours).",
-            "max_value": "Enter minutes between 0 and 1440 (24 hours).",
-        },
-    )
+    actual_minutes = minutes_field(label="Minutes with the client")
+    travel_minutes = minutes_field(label="Travel minutes", allow_zero=True, initial=0)
     note = forms.CharField(
         label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -238,15 +223,11 @@ class VisitRecordForm(GovukForm, forms.Form):
         self.ratings = []
         for problem in self.problems:
             scores = [data.get(f"rating_{problem.pk}_{c}") for c in RATING_CONCEPTS]
-            if all(score is None for score in scores):
-                continue
-            if any(score is None for score in scores):
-                self.add_error(
-                    f"rating_{problem.pk}_knowledge",
-                    f"Rate all three for {problem.problem}, or none.",
-                )
-                continue
-            self.ratings.append((problem, scores))
+            try:
+                if rules.rated(scores):
+                    self.ratings.append((problem, scores))
+            except ValueError as error:
+                self.add_error(f"rating_{problem.pk}_knowledge", f"{problem.problem}: {error}")
         return data
 
 
@@ -275,15 +256,7 @@ class TimeEntryForm(GovukForm, forms.Form):
     category = forms.ChoiceField(
         choices=[c for c in TimeCategory.choices if c[0] != TimeCategory.DIRECT]
     )
-    minutes = forms.IntegerField(
-        min_value=1,
-        max_value=1440,
-        widget=forms.NumberInput(attrs=MINUTES),
-        error_messages={
-            "min_value": "Enter minutes between 1 and 1440 (24 hours).",
-            "max_value": "Enter minutes between 1 and 1440 (24 hours).",
-        },
-    )
+    minutes = minutes_field(label="Minutes")
     description = forms.CharField(required=False, max_length=200, label="What (optional)")
 
     def __init__(self, *args, **kwargs) -> None:

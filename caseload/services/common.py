@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from caseload import rules
 from teams.models import Membership, Team, User
 
 
@@ -72,8 +73,5 @@ def is_member(team: Team, user: User | None) -> bool:
 
 
 def validate_minutes(name: str, minutes: int, *, allow_zero: bool = False) -> None:
-    low = 0 if allow_zero else 1
-    if not low <= minutes <= 24 * 60:
-        raise ValidationError(
-            {name: f"Enter minutes between {low} and 1440 (24 hours)."}, code="minutes"
-        )
+    if not rules.minutes_valid(minutes, allow_zero=allow_zero):
+        raise ValidationError({name: rules.minutes_message(allow_zero=allow_zero)}, code="minutes")

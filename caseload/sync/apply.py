@@ -1,39 +1,51 @@
 """The offline outbox's server side: apply a batch of mutations, each exactly once.
 
-Every mutation goes through the same services as the online forms. Its outcome is stored in
-the same transaction as its effect, keyed by the device's mutation id, so a replay (a lost
-response, a retry, a second tab) returns the first outcome instead of acting twice. Conflicts
-and rejections are stored too and listed for their author until resolved. The protocol is
-described in docs/sync-protocol.md.
+Every mutation goes through the same services as the online forms. Its outcome, whatever it
+is, is stored in the same transaction as its effect, keyed by the device's mutation id, so a
+replay (a lost response, a retry, a second tab, a concurrent request) returns the first outcome
+instead of acting twice. Conflicts and rejections are listed for their author until resolved.
+The protocol is described in docs/sync-protocol.md.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import uuid
 from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils.dateparse import parse_datetime
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils.translation import gettext as _
 
 from caseload import services
-from caseload.models import (
-    SyncMutation,
-    SyncOutcome,
-)
-from caseload.sync.handlers import HANDLERS
+from caseload.models import SyncMutation, SyncOutcome
+from caseload.sync import schema
+from caseload.sync.handlers import HANDLERS, Missing
 from caseload.sync.protocol import Rejected
 from teams.models import Team, User
 
+logger = logging.getLogger(__name__)
 
-def _hash(kind: str, target: str, base_version: Any, payload: Any) -> str:
-    canonical = json.dumps(
-        [kind, target, base_version, payload], sort_keys=True, separators=(",", ":")
-    )
+
+def _hash(raw: dict[str, Any]) -> str:
+    sent = [raw.get(name) for name in ("kind", "target", "base_version", "payload")]
+    sent[1] = "" if sent[1] is None else str(sent[1])
+    canonical = json.dumps(sent, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _storable(value: Any) -> Any:
+    """Copy sent JSON so every database stores it: no NUL characters, no lone surrogates."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd").encode("utf-8", "replace").decode()
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    return value
 
 
 def _plain(value: Any) -> Any:
@@ -46,9 +58,7 @@ def _plain(value: Any) -> Any:
 
 def _result(row: SyncMutation, status: str | None = None) -> dict[str, Any]:
     result = {
-        "id": str(row.mutation_id)
-        if row.original
-        else row.payload.get("_sent_id", str(row.mutation_id)),
+        "id": str(row.mutation_id),
         "status": status or row.status,
         "reason": row.reason,
         "version": row.version,
@@ -58,114 +68,109 @@ def _result(row: SyncMutation, status: str | None = None) -> dict[str, Any]:
     return result
 
 
-def _store(**fields: Any) -> SyncMutation:
-    return SyncMutation.objects.create(**fields)
+def _original(mutation_id: uuid.UUID) -> SyncMutation | None:
+    return SyncMutation.objects.filter(mutation_id=mutation_id, original=True).first()
 
 
 def sync_mutation_apply(*, team: Team, author: User, device: uuid.UUID, raw: Any) -> dict[str, Any]:
-    """Apply one mutation at most once and return its per-item result (see the protocol)."""
+    """Apply one mutation at most once and return its per-item result (see the protocol).
+
+    Whatever goes wrong with this one item becomes its stored outcome; only a transient
+    database error (the device retries the batch) propagates.
+    """
     if not isinstance(raw, dict):
-        return _reject_unkeyed(team, author, device, raw, "Each mutation must be a JSON object.")
+        return _reject_unkeyed(team, author, device, raw, _("Each mutation must be a JSON object."))
     try:
-        mutation_id = uuid.UUID(str(raw.get("id")))
-    except ValueError:
-        return _reject_unkeyed(team, author, device, raw, "id must be a UUID.")
-    kind = raw.get("kind")
-    target = raw.get("target")
-    base_version = raw.get("base_version")
-    payload = raw.get("payload")
-    created_at = (
-        parse_datetime(raw["created_at"]) if isinstance(raw.get("created_at"), str) else None
-    )
-    target = "" if target is None else str(target)
-    digest = _hash(kind, target, base_version, payload)
-    first = SyncMutation.objects.filter(mutation_id=mutation_id, original=True).first()
-    if first is not None:
-        if (
-            first.payload_hash == digest
-            and first.author_id == author.pk
-            and first.team_id == team.pk
-        ):
-            return _result(first, "duplicate")
-        row = _store(
-            team=team,
-            author=author,
-            mutation_id=mutation_id,
-            original=False,
-            device=device,
-            kind=str(kind)[:40],
-            target=target[:64],
-            payload=payload if isinstance(payload, dict) else {},
-            payload_hash=digest,
-            created_at=created_at,
-            status=SyncOutcome.REJECTED,
-            reason="This id was already used for another change: this one was kept, not applied.",
-        )
-        return _result(row)
+        mutation_id = schema.parse_uuid(raw.get("id"), "id")
+    except Rejected:
+        return _reject_unkeyed(team, author, device, raw, _("id must be a UUID."))
     common = {
         "team": team,
         "author": author,
         "mutation_id": mutation_id,
         "device": device,
-        "kind": str(kind)[:40],
-        "target": target[:64],
-        "payload": payload if isinstance(payload, dict) else {},
-        "payload_hash": digest,
-        "created_at": created_at,
-        "base_version": base_version
-        if isinstance(base_version, int) and base_version >= 0
-        else None,
+        "payload": _storable(raw.get("payload")) if isinstance(raw.get("payload"), dict) else {},
+        "payload_hash": _hash(raw),
     }
-    reason = _shape_problem(kind, base_version, payload)
-    if reason:
-        return _result(_store(**common, status=SyncOutcome.REJECTED, reason=reason))
     try:
         with transaction.atomic():
-            version = HANDLERS[kind](
-                team=team, author=author, target=target, base_version=base_version, payload=payload
-            )
-            row = _store(**common, status=SyncOutcome.APPLIED, version=version)
-        return _result(row)
-    except services.VersionConflict as conflict:
-        saved = {name: _plain(getattr(conflict.current, name, None)) for name in conflict.fields}
-        row = _store(
-            **common,
-            status=SyncOutcome.CONFLICT,
-            reason=str(conflict),
-            version=getattr(conflict.current, "version", None),
-            saved_values=saved,
-        )
-        return _result(row)
+            first = _original(mutation_id)
+            if first is not None:
+                return _replay(first, common)
+            row = SyncMutation.objects.create(**common, **_outcome(team, author, raw))
     except IntegrityError:
-        # Another request with the same id committed first; answer as its replay.
-        first = SyncMutation.objects.filter(mutation_id=mutation_id, original=True).first()
-        if first is not None:
-            return _result(first, "duplicate")
-        reason = "The change clashes with a row that already exists."
-    except ValidationError as error:
-        reason = " ".join(error.messages)
+        # A concurrent request with the same id committed first: this is its replay.
+        first = _original(mutation_id)
+        if first is None:
+            raise
+        return _replay(first, common)
+    return _result(row)
+
+
+def _replay(first: SyncMutation, common: dict[str, Any]) -> dict[str, Any]:
+    if (first.payload_hash, first.author_id, first.team_id) == (
+        common["payload_hash"],
+        common["author"].pk,
+        common["team"].pk,
+    ):
+        return _result(first, "duplicate")
+    row = SyncMutation.objects.create(
+        **common,
+        original=False,
+        status=SyncOutcome.REJECTED,
+        reason=_("This id was already used for another change: this one was kept, not applied."),
+    )
+    return _result(row)
+
+
+def _outcome(team: Team, author: User, raw: dict[str, Any]) -> dict[str, Any]:
+    """Parse and apply one mutation in a savepoint; return the fields of its stored outcome."""
+    stored: dict[str, Any] = {}
+    try:
+        kind = schema.parse_kind(raw.get("kind"))
+        stored["kind"] = raw["kind"]
+        target = schema.parse_uuid(raw.get("target"), "target")
+        stored["target"] = str(target)
+        stored["created_at"] = schema.parse_created_at(raw.get("created_at"))
+        stored["base_version"] = schema.parse_base_version(raw.get("base_version"), kind)
+        payload = kind.parse_payload(raw.get("payload"))
+        with transaction.atomic():
+            version = HANDLERS[stored["kind"]](
+                team=team,
+                author=author,
+                target=target,
+                base_version=stored["base_version"],
+                payload=payload,
+            )
+        return {**stored, "status": SyncOutcome.APPLIED, "version": version}
+    except services.VersionConflict as conflict:
+        return {
+            **stored,
+            "status": SyncOutcome.CONFLICT,
+            "reason": str(conflict),
+            "version": getattr(conflict.current, "version", None),
+            "saved_values": {
+                name: _plain(getattr(conflict.current, name, None)) for name in conflict.fields
+            },
+        }
+    except Missing as error:
+        reason = _explain_missing_prerequisite(team, author, stored["target"], str(error))
     except (Rejected, services.CaseloadError) as error:
         reason = str(error)
-    reason = _explain_missing_prerequisite(team, author, target, reason)
-    return _result(_store(**common, status=SyncOutcome.REJECTED, reason=reason[:300]))
-
-
-def _shape_problem(kind: Any, base_version: Any, payload: Any) -> str:
-    if kind not in HANDLERS:
-        return f"Unknown kind {str(kind)[:40]!r}."
-    if base_version is not None and (
-        isinstance(base_version, bool) or not isinstance(base_version, int) or base_version < 1
-    ):
-        return "base_version must be a positive whole number or null."
-    if not isinstance(payload, dict):
-        return "payload must be a JSON object."
-    return ""
+    except ValidationError as error:
+        reason = " ".join(error.messages)
+    except IntegrityError:
+        reason = _("The change clashes with a row that already exists.")
+    except OperationalError:
+        raise
+    except Exception:
+        logger.exception("sync: unexpected error applying a %s mutation", stored.get("kind"))
+        reason = _("The server could not apply this change; it is kept for you to check.")
+    return {**stored, "status": SyncOutcome.REJECTED, "reason": reason[:300]}
 
 
 def _explain_missing_prerequisite(team: Team, author: User, target: str, reason: str) -> str:
     """Say so when a row is missing because an earlier change of this author was not applied."""
-    if "not in your team" not in reason or not target:
-        return reason
     earlier = (
         SyncMutation.objects.for_team(team)
         .filter(author=author, target=target, original=True)
@@ -175,10 +180,11 @@ def _explain_missing_prerequisite(team: Team, author: User, target: str, reason:
     )
     if earlier is None:
         return reason
-    return (
-        f"It depends on an earlier change ({earlier.kind}) that was {earlier.status}: "
-        f"{earlier.reason}"
-    )
+    return _("It depends on an earlier change (%(kind)s) that was %(status)s: %(reason)s") % {
+        "kind": earlier.kind,
+        "status": earlier.status,
+        "reason": earlier.reason,
+    }
 
 
 def _reject_unkeyed(
@@ -186,19 +192,18 @@ def _reject_unkeyed(
 ) -> dict[str, Any]:
     """Keep a mutation we cannot key by its id under a fresh one, and answer with what was sent."""
     sent_id = raw.get("id") if isinstance(raw, dict) else None
-    row = _store(
+    row = SyncMutation.objects.create(
         team=team,
         author=author,
         mutation_id=uuid.uuid4(),
         original=False,
         device=device,
-        kind=str(raw.get("kind", ""))[:40] if isinstance(raw, dict) else "",
-        payload={"_sent_id": str(sent_id), "_raw": str(raw)[:2000]},
+        payload=_storable({"_sent_id": str(sent_id), "_raw": str(raw)[:2000]}),
         payload_hash="",
         status=SyncOutcome.REJECTED,
         reason=reason,
     )
-    return _result(row)
+    return {**_result(row), "id": str(sent_id)}
 
 
 def sync_batch(

@@ -16,6 +16,7 @@ from caseload.models import (
     TimeEntry,
     Visit,
 )
+from caseload.sync import schema
 from caseload.sync.handlers import HANDLERS
 from caseload.sync.protocol import Rejected
 from teams import audit
@@ -60,9 +61,9 @@ def sync_resolve(
             row.version = HANDLERS[row.kind](
                 team=row.team,
                 author=by,
-                target=row.target,
+                target=schema.parse_uuid(row.target, "target"),
                 base_version=version,
-                payload=row.payload,
+                payload=schema.KINDS[row.kind].parse_payload(row.payload),
             )
         except (services.VersionConflict, Rejected, ValidationError) as error:
             raise services.CaseloadError(f"Your change still cannot be applied: {error}") from None

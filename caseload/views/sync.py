@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from caseload import selectors, services
@@ -26,20 +28,26 @@ def _json_error(status: int, message: str) -> JsonResponse:
 def sync(request: HttpRequest, team_slug: str) -> JsonResponse:
     """Apply a batch from a device's outbox; batch-level errors answer JSON, never a login page."""
     if not request.user.is_authenticated:
-        return _json_error(403, "Log in again to send your changes.")
+        return _json_error(403, _("Log in again to send your changes."))
     try:
         team = team_for_member(user=request.user, slug=team_slug)
     except Http404:
-        return _json_error(404, "Not found.")
+        return _json_error(404, _("Not found."))
     if request.method != "POST":
-        return _json_error(405, "Send changes with POST.")
+        return _json_error(405, _("Send changes with POST."))
+    if request.content_type != "application/json":
+        return _json_error(415, _("Send changes as application/json."))
     try:
         device, mutations = sync_service.parse_batch(request.body)
     except sync_service.BatchError as error:
         return _json_error(error.status, str(error))
-    results = sync_service.sync_batch(
-        team=team, author=request.user, device=device, mutations=mutations
-    )
+    try:
+        results = sync_service.sync_batch(
+            team=team, author=request.user, device=device, mutations=mutations
+        )
+    except OperationalError:
+        # The database is busy or away: nothing of this item was stored; the device retries.
+        return _json_error(503, _("The server is busy. Your changes are kept and sent later."))
     return JsonResponse({"results": results})
 
 

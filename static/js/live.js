@@ -33,6 +33,7 @@
   var TEXT = {
     open: 'Live',
     reconnecting: 'Reconnecting\u2026',
+    offline: 'Offline',
     denied: 'Live updates unavailable'
   };
 
@@ -48,7 +49,10 @@
     var status = document.getElementById('live-status');
     if (!status) { return; }
     var text = null;
-    if (state === 'open') {
+    if (!navigator.onLine || body.dataset.outboxOnline === 'false') {
+      // The same word and state as the outbox's status box (outbox.js sets outboxOnline).
+      text = TEXT.offline;
+    } else if (state === 'open') {
       text = TEXT.open;
     } else if (state === 'denied') {
       text = TEXT.denied;
@@ -163,6 +167,9 @@
   }
 
   window.addEventListener('online', reconnectNow);
+  function reword() { setState(body.dataset.liveState || 'connecting'); }
+  window.addEventListener('offline', reword);
+  body.addEventListener('patch:connection', reword);
 
   document.addEventListener('visibilitychange', function () {
     if (document.visibilityState === 'visible') {

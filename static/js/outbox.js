@@ -8,11 +8,15 @@
  *
  * IndexedDB "patch-outbox":
  *   mutations {id, member, team, kind, target, base_version, payload, created_at,
- *              seq, attempts, last_error, label, message, next, sync_url}
+ *              seq, attempts, strikes, held, last_error, label, message, next, sync_url}
  *   meta      device, session (member/team/urls/csrf of the last page seen),
  *             lastSync:<member>:<team>, pages:<member>:<team>, seq
  * An item leaves `mutations` ONLY when the server answered it with a per-item
- * result; batch-level failures (network, 403, 404, 413, 5xx) keep everything.
+ * result; batch-level failures (network, 403, 404, 502-504) keep everything.
+ * A batch the server fails on (400, 413, other 5xx, an unreadable answer) is
+ * halved until the one failing item is found; that item is set aside for the
+ * rest of the flush, and after MAX_STRIKES such flushes it is held on the
+ * tablet under "Needs attention" (held: true) while the queue moves on.
  */
 (function (root) {
   'use strict';
@@ -22,6 +26,7 @@
   var MAX_BATCH = 100;            // contract: at most 100 mutations ...
   var MAX_BYTES = 480 * 1024;     // ... and 512 KiB per request (keep a margin)
   var SYNC_TAG = 'patch-outbox';
+  var MAX_STRIKES = 3;
 
   /* ---- IndexedDB (tiny promise wrapper; one short-lived connection per
    * transaction, so a logout can delete the database without being blocked) */
@@ -133,9 +138,9 @@
       payload: m.payload, created_at: m.created_at };
   }
 
-  function batchOf(items, dev) {
+  function batchOf(items, dev, cap) {
     var batch = [];
-    for (var i = 0; i < items.length && batch.length < MAX_BATCH; i += 1) {
+    for (var i = 0; i < items.length && batch.length < cap; i += 1) {
       batch.push(items[i]);
       var size = new Blob([JSON.stringify({ device: dev, mutations: batch.map(wire) })]).size;
       if (size > MAX_BYTES && batch.length > 1) { batch.pop(); break; }
@@ -153,52 +158,100 @@
     });
   }
 
+  // A batch-level answer that points at something in the batch rather than at the
+  // network, the session or a server that is away (502-504).
+  function isolating(error) {
+    return error === 'bad-response' || /^http-(400|413|5\d\d)$/.test(error) &&
+      !/^http-50[234]$/.test(error);
+  }
+
+  function strike(m, error) {
+    return tx(['mutations'], 'readwrite', function (s) {
+      m.attempts = (m.attempts || 0) + 1;
+      m.strikes = (m.strikes || 0) + 1;
+      m.last_error = error;
+      m.held = m.strikes >= MAX_STRIKES;
+      s.mutations.put(m);
+    });
+  }
+
+  // Send the items again that were held after failing alone.
+  function release(member, team) {
+    return pendingFor(member, team).then(function (items) {
+      return tx(['mutations'], 'readwrite', function (s) {
+        items.forEach(function (m) {
+          if (m.held) { m.held = false; m.strikes = 0; s.mutations.put(m); }
+        });
+      });
+    });
+  }
+
+  // POST one batch; resolves with {error, data}, never rejects.
+  async function send(ctx, dev, batch) {
+    var response;
+    try {
+      response = await fetch(ctx.syncUrl, {
+        method: 'POST',
+        credentials: 'same-origin',
+        redirect: 'manual',   // an expired session redirects to /login/: not a result
+        cache: 'no-store',
+        headers: { 'Content-Type': 'application/json', 'X-CSRFToken': ctx.csrf || '',
+          Accept: 'application/json' },
+        body: JSON.stringify({ device: dev, mutations: batch.map(wire) })
+      });
+    } catch (err) {
+      return { error: 'network' };
+    }
+    if (response.type === 'opaqueredirect' || response.status === 401 || response.status === 403) {
+      return { error: 'auth' };
+    }
+    if (!response.ok) { return { error: 'http-' + response.status }; }
+    var data = null;
+    try { data = await response.json(); } catch (err) { data = null; }
+    if (!data || !Array.isArray(data.results)) { return { error: 'bad-response' }; }
+    return { error: null, data: data };
+  }
+
   /* Send this member's items for this team, one batch at a time, in order.
    * ctx: {member, team, syncUrl, csrf}. Resolves with
    * {results: [{item, result}], error: null | 'network' | 'auth' | 'http-NNN' | 'bad-response',
-   *  remaining}. Never rejects for network/HTTP problems. */
+   *  remaining (items still to send), held (items held on the tablet)}.
+   * Never rejects for network/HTTP problems. */
   function flush(ctx) {
     return withLock(async function () {
-      var report = { results: [], error: null, remaining: 0 };
+      var report = { results: [], error: null, remaining: 0, held: 0 };
       var dev = await device();
+      var cap = MAX_BATCH;
+      var setAside = {};
+      var justIsolated = false;
       for (;;) {
-        var items = await pendingFor(ctx.member, ctx.team);
+        var items = (await pendingFor(ctx.member, ctx.team)).filter(function (m) {
+          return !m.held && !setAside[m.id];
+        });
         if (!items.length) { break; }
-        var batch = batchOf(items, dev);
-        var response;
-        try {
-          response = await fetch(ctx.syncUrl, {
-            method: 'POST',
-            credentials: 'same-origin',
-            redirect: 'manual',   // an expired session redirects to /login/: not a result
-            cache: 'no-store',
-            headers: { 'Content-Type': 'application/json', 'X-CSRFToken': ctx.csrf || '',
-              Accept: 'application/json' },
-            body: JSON.stringify({ device: dev, mutations: batch.map(wire) })
-          });
-        } catch (err) {
-          report.error = 'network';
+        var batch = batchOf(items, dev, cap);
+        var sent = await send(ctx, dev, batch);
+        report.error = sent.error;
+        if (sent.error && isolating(sent.error)) {
+          if (batch.length > 1) { cap = Math.ceil(batch.length / 2); continue; }
+          // Two items in a row failing alone: the server fails on everything; stop.
+          if (justIsolated) { await markFailed(batch, sent.error); break; }
+          justIsolated = true;
+          setAside[batch[0].id] = true;
+          await strike(batch[0], sent.error);
+          cap = MAX_BATCH;
+          continue;
         }
-        if (!report.error) {
-          if (response.type === 'opaqueredirect' || response.status === 401 || response.status === 403) {
-            report.error = 'auth';
-          } else if (!response.ok) {
-            report.error = 'http-' + response.status;
-          }
-        }
-        var data = null;
-        if (!report.error) {
-          try { data = await response.json(); } catch (err) { data = null; }
-          if (!data || !Array.isArray(data.results)) { report.error = 'bad-response'; }
-        }
-        if (report.error) {
-          await markFailed(batch, report.error);
+        if (sent.error) {
+          await markFailed(batch, sent.error);
           break;
         }
+        justIsolated = false;
+        cap = Math.min(MAX_BATCH, cap * 2);
         var byId = {};
         batch.forEach(function (m) { byId[m.id] = m; });
         var acked = [];
-        data.results.forEach(function (r) {
+        sent.data.results.forEach(function (r) {
           if (r && byId[r.id]) {
             acked.push({ item: byId[r.id], result: r });
             delete byId[r.id];
@@ -211,11 +264,14 @@
         report.results = report.results.concat(acked);
         // Items the server did not answer stay; try them on the next round.
         if (acked.length < batch.length) {
+          report.error = 'no-result';
           await markFailed(Object.keys(byId).map(function (k) { return byId[k]; }), 'no-result');
           break;
         }
       }
-      report.remaining = (await pendingFor(ctx.member, ctx.team)).length;
+      var left = await pendingFor(ctx.member, ctx.team);
+      report.held = left.filter(function (m) { return m.held; }).length;
+      report.remaining = left.length - report.held;
       return report;
     });
   }
@@ -252,7 +308,8 @@
 
   var core = {
     SYNC_TAG: SYNC_TAG, uuid: uuid, getMeta: getMeta, setMeta: setMeta, deleteMeta: deleteMeta,
-    pendingFor: pendingFor, addMutation: addMutation, flush: flush, forgetMember: forgetMember
+    pendingFor: pendingFor, addMutation: addMutation, flush: flush, forgetMember: forgetMember,
+    release: release
   };
   root.PatchOutbox = core;
 
@@ -313,33 +370,19 @@
   var attentionUrl = syncUrl.replace(/\/$/, '') + '/attention/';
   var loginUrl = '/login/?next=' + encodeURIComponent(location.pathname + location.search);
 
-  // Kinds (docs/sync-protocol.md): field types, human label, success text.
-  // int: required whole number in [min, max]; ids: list of ids (checkboxes);
-  // id: required id; optid/optstr: left out when empty; str: required text;
-  // text: optional text. Ids are numbers when the row has an integer key
-  // (clients, people) and UUID strings otherwise (interventions, problems).
-  var KINDS = {
-    'visit.record': { label: 'Visit record', done: 'Visit to {label} recorded.', rowId: 'record_id',
-      fields: { actual_minutes: ['int', 1, 1440], travel_minutes: ['int', 0, 1440, 0],
-        interventions_done: ['ids'], note: ['text'], ratings: ['ratings'] } },
-    'visit.done': { label: 'Visit done as planned', done: 'Visit to {label} recorded as planned.', fields: {} },
-    'visit.status': { label: 'Visit did not happen', done: 'The visit is marked {status}.',
-      fields: { status: ['str'], reason: ['str'] } },
-    'time.save': { label: 'Time entry', done: 'Time added.', newRow: true,
-      fields: { date: ['str'], category: ['str'], minutes: ['int', 1, 1440], description: ['text'] } },
-    'handover.create': { label: 'Handover', done: 'Your handover was sent.', newRow: true,
-      fields: { text: ['str'], client: ['optid'], to: ['optid'] } },
-    'handover.ack': { label: 'Handover acknowledged', done: 'Handover acknowledged.', fields: {} },
-    'note.add': { label: 'Note', done: 'Your note was added.', newRow: true,
-      fields: { client: ['optid'], text: ['str'], visit: ['optstr'], addendum_to: ['optstr'] } },
-    'rating.add': { label: 'Rating', done: 'The rating was saved.', newRow: true,
-      fields: { care_problem: ['id'], knowledge: ['int', 1, 5],
-        behaviour: ['int', 1, 5], status: ['int', 1, 5] } }
-  };
+  // The kinds, their field rules and messages, as the server publishes them
+  // (caseload/sync/schema.py, embedded by templates/_outbox_status.html).
+  var SCHEMA = (function () {
+    var node = document.getElementById('outbox-schema');
+    try { return JSON.parse(node.textContent); } catch (e) { return { kinds: {}, messages: {} }; }
+  })();
+  var KINDS = SCHEMA.kinds;
 
-  var FIELD_NAMES = { actual_minutes: 'Minutes with the client', travel_minutes: 'Travel minutes',
-    minutes: 'Minutes', text: 'The text', reason: 'The reason', status: 'Status', date: 'The date',
-    category: 'The category' };
+  function message(name, field) {
+    return (SCHEMA.messages[name] || '{label}').replace(/\{(\w+)\}/g, function (all, k) {
+      return field[k] !== undefined && field[k] !== null ? field[k] : all;
+    });
+  }
 
   var state = {
     pending: [], lastSync: null, error: null, flushing: false, fromCache: null,
@@ -390,8 +433,21 @@
       auth: el('p', { class: 'govuk-body-s patch-outbox__auth', hidden: '' }),
       list: el('ul', { class: 'govuk-list govuk-list--bullet patch-outbox__list' }),
       listTitle: el('span', { class: 'govuk-details__summary-text', text: 'Changes waiting (0)' }),
-      send: el('button', { type: 'button', class: 'govuk-button govuk-button--secondary patch-outbox__send', text: 'Send now' })
+      send: el('button', { type: 'button', class: 'govuk-button govuk-button--secondary patch-outbox__send', text: 'Send now' }),
+      heldTitle: el('h2', { class: 'govuk-heading-s', id: 'outbox-held-title', text: 'Needs attention on this tablet' }),
+      heldList: el('ul', { class: 'govuk-list govuk-list--bullet' }),
+      retry: el('button', { type: 'button', class: 'govuk-button govuk-button--secondary', text: 'Try sending these again' })
     };
+    parts.held = el('div', { class: 'govuk-warning-text patch-outbox__held', hidden: '',
+      role: 'group', 'aria-labelledby': 'outbox-held-title' }, [
+      el('span', { class: 'govuk-warning-text__icon', 'aria-hidden': 'true', text: '!' }),
+      el('div', { class: 'govuk-warning-text__text' }, [
+        parts.heldTitle,
+        el('p', { class: 'govuk-body-s', text: 'The server failed on these changes each time they were sent. ' +
+          'They are kept on this tablet; the others were sent.' }),
+        parts.heldList, parts.retry
+      ])
+    ]);
     parts.live = el('p', { class: 'govuk-body patch-outbox__summary', 'aria-live': 'polite', 'aria-atomic': 'true' },
       [parts.tag, document.createTextNode(' '), parts.summary]);
     parts.details = el('details', { class: 'govuk-details patch-outbox__details', hidden: '' }, [
@@ -399,10 +455,11 @@
       el('div', { class: 'govuk-details__text' }, [parts.list, parts.send])
     ]);
     box.textContent = '';
-    box.setAttribute('role', 'region');
-    box.setAttribute('aria-label', 'Changes on this tablet');
-    [parts.banner, parts.live, parts.meta, parts.auth, parts.details].forEach(function (n) { box.appendChild(n); });
+    [parts.banner, parts.live, parts.meta, parts.auth, parts.held, parts.details].forEach(function (n) { box.appendChild(n); });
     parts.send.addEventListener('click', function () { sync(); });
+    parts.retry.addEventListener('click', function () {
+      release(member, team).then(function () { return sync(); });
+    });
     box.hidden = false;
     return parts;
   }
@@ -413,26 +470,30 @@
 
   function render() {
     if (!ui) { return; }
-    var online = navigator.onLine && state.error !== 'network';
-    var n = state.pending.length;
+    var online = isOnline();
+    var waiting = state.pending.filter(function (m) { return !m.held; });
+    var held = state.pending.filter(function (m) { return m.held; });
+    var n = waiting.length;
     ui.box.classList.toggle('patch-outbox--offline', !online);
-    ui.box.classList.toggle('patch-outbox--pending', n > 0);
+    ui.box.classList.toggle('patch-outbox--pending', state.pending.length > 0);
     ui.tag.className = 'govuk-tag patch-outbox__tag ' + (online ? 'govuk-tag--green' : 'govuk-tag--grey');
     setText(ui.tag, online ? 'Online' : 'Offline');
-    var summary;
-    if (n) {
-      // No "sending…" here: this line is aria-live and the periodic retry
-      // would announce it every minute.
-      summary = plural(n, 'change', 'changes') + ' waiting to be sent';
-    } else {
-      summary = 'All changes saved';
+    // No "sending…" here: this line is aria-live and the periodic retry
+    // would announce it every minute.
+    var summary = [];
+    if (n) { summary.push(plural(n, 'change', 'changes') + ' waiting to be sent'); }
+    if (held.length) { summary.push(plural(held.length, 'change needs', 'changes need') + ' attention'); }
+    setText(ui.summary, summary.join('; ') || 'All changes saved');
+    body.dataset.outboxPending = String(state.pending.length);
+    body.dataset.outboxHeld = String(held.length);
+    if (body.dataset.outboxOnline !== String(online)) {
+      body.dataset.outboxOnline = String(online);
+      // live.js words its own status from this, so the page says one thing.
+      body.dispatchEvent(new CustomEvent('patch:connection'));
     }
-    setText(ui.summary, summary);
-    body.dataset.outboxPending = String(n);
-    body.dataset.outboxOnline = online ? 'true' : 'false';
 
     var meta = [];
-    if (n) { meta.push('Oldest waiting ' + age(state.pending[0].created_at)); }
+    if (n) { meta.push('Oldest waiting ' + age(waiting[0].created_at)); }
     meta.push(state.lastSync ? 'Last sync ' + hhmm(state.lastSync) : 'Not synced from this tablet yet');
     if (state.flushing) { meta.push('Sending…'); }
     if (state.error === 'storage') {
@@ -464,16 +525,36 @@
     ui.details.hidden = n === 0;
     setText(ui.listTitle, 'Changes waiting (' + n + ')');
     ui.list.textContent = '';
-    state.pending.forEach(function (m) {
+    waiting.forEach(function (m) {
       ui.list.appendChild(el('li', { text: (m.label || m.kind) + ', ' + hhmm(m.created_at) +
         (m.attempts ? ' (tried ' + plural(m.attempts, 'time', 'times') + ')' : '') }));
     });
     ui.send.hidden = !online || !n;
+
+    ui.held.hidden = held.length === 0;
+    ui.heldList.textContent = '';
+    held.forEach(function (m) {
+      ui.heldList.appendChild(el('li', { text: (m.label || m.kind) + ', ' + hhmm(m.created_at) +
+        ': ' + problemText(m.last_error) }));
+    });
+    ui.retry.hidden = !online;
     markPendingForms();
   }
 
+  function problemText(error) {
+    var code = /^http-(\d+)$/.exec(error || '');
+    return code ? 'the server answered with error ' + code[1] : 'the server gave no usable answer';
+  }
+
+  // One answer to "are we online?" for the whole page: the browser's flag and
+  // whether the last request reached the server.
+  function isOnline() {
+    return navigator.onLine && state.error !== 'network';
+  }
+
   // A form whose change is waiting cannot be sent twice (a second "Done as
-  // planned" would only come back as a conflict).
+  // planned" would only come back as a conflict): its buttons give way to a
+  // "Waiting to be sent" tag, so a waiting visit never looks done.
   function markPendingForms() {
     var waiting = {};
     state.pending.forEach(function (m) { waiting[m.kind + ' ' + m.target] = true; });
@@ -482,16 +563,23 @@
       var is = !!waiting[key];
       var was = form.dataset.outboxWaiting === 'true';
       if (is === was) { return; }
-      form.querySelectorAll('button[type=submit], button:not([type])').forEach(function (b) { b.disabled = is; });
+      form.querySelectorAll('button[type=submit], button:not([type])').forEach(function (b) {
+        b.disabled = is;
+        b.style.display = is ? 'none' : '';  // .govuk-button's display beats [hidden]
+      });
       if (is) {
         form.dataset.outboxWaiting = 'true';
-        form.appendChild(el('strong', { class: 'govuk-tag govuk-tag--yellow patch-outbox-waiting', text: 'Waiting to send' }));
+        form.appendChild(el('strong', { class: 'govuk-tag govuk-tag--yellow patch-outbox-waiting', text: 'Waiting to be sent' }));
       } else {
         delete form.dataset.outboxWaiting;
         var tag = form.querySelector('.patch-outbox-waiting');
         if (tag) { tag.remove(); }
       }
     });
+  }
+
+  function hasWaiting() {
+    return state.pending.some(function (m) { return !m.held; });
   }
 
   async function refresh() {
@@ -633,66 +721,72 @@
     return values;
   }
 
-  function asId(value) {
-    return /^\d+$/.test(value) ? Number(value) : value;
-  }
-
   // Rating selects are named rating_<care problem id>_<concept>; a problem is rated
-  // when all three are chosen, skipped when none is, and an error otherwise.
-  function ratingsFrom(form) {
+  // when all its concepts are chosen, skipped when none is, and an error otherwise.
+  function ratingsFrom(form, field) {
+    var pattern = new RegExp('^rating_(.+)_(' + field.concepts.join('|') + ')$');
     var byProblem = {};
-    Array.prototype.forEach.call(form.elements, function (field) {
-      var m = /^rating_(.+)_(knowledge|behaviour|status)$/.exec(field.name || '');
+    Array.prototype.forEach.call(form.elements, function (input) {
+      var m = pattern.exec(input.name || '');
       if (!m) { return; }
       byProblem[m[1]] = byProblem[m[1]] || {};
-      if (field.value !== '') { byProblem[m[1]][m[2]] = Number(field.value); }
+      if (input.value !== '') { byProblem[m[1]][m[2]] = Number(input.value); }
     });
     var list = [];
     var error = null;
     Object.keys(byProblem).forEach(function (id) {
-      var r = byProblem[id];
-      var n = Object.keys(r).length;
-      if (n === 3) {
-        list.push({ care_problem: id, knowledge: r.knowledge, behaviour: r.behaviour, status: r.status });
+      var scores = byProblem[id];
+      var n = Object.keys(scores).length;
+      if (n === field.concepts.length) {
+        scores.care_problem = id;
+        list.push(scores);
       } else if (n > 0) {
-        error = 'Rate all three (knowledge, behaviour, status) for a problem, or none.';
+        error = field.message;
       }
     });
     return { list: list, error: error };
   }
 
-  // Build the payload; returns {payload} or {errors: [..]}.
+  // A real calendar date written YYYY-MM-DD (not 2026-02-30).
+  function isDate(text) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) { return false; }
+    var d = new Date(text + 'T00:00:00Z');
+    return !isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+  }
+
+  // Build the payload from the kind's published fields; returns {payload} or {errors: [..]}.
   function payloadFor(form, spec) {
     var payload = {};
     var errors = [];
     Object.keys(spec.fields).forEach(function (name) {
-      var type = spec.fields[name];
+      var field = spec.fields[name];
       var values = fieldValues(form, name);
       var hintKey = 'outbox' + name.split('_').map(function (p) { return p.charAt(0).toUpperCase() + p.slice(1); }).join('');
-      var raw = values.length ? values[0] : (form.dataset[hintKey] || '');
-      raw = String(raw).trim();
-      var label = FIELD_NAMES[name] || name;
-      if (type[0] === 'ratings') {
-        var rated = ratingsFrom(form);
-        if (rated.error) { errors.push(rated.error); } else if (rated.list.length) { payload[name] = rated.list; }
-      } else if (type[0] === 'ids') {
-        payload[name] = values.map(asId);
-      } else if (type[0] === 'id') {
-        if (!raw) { errors.push(label + ' is needed.'); } else { payload[name] = asId(raw); }
-      } else if (type[0] === 'int') {
-        if (raw === '' && type.length > 3) { payload[name] = type[3]; return; }
+      var raw = String(values.length ? values[0] : (form.dataset[hintKey] || '')).trim();
+      if (field.type === 'ratings') {
+        var rated = ratingsFrom(form, field);
+        if (rated.error) { errors.push(rated.error); } else { payload[name] = rated.list; }
+      } else if (field.type === 'uuids') {
+        payload[name] = values;
+      } else if (raw === '') {
+        if (field.type === 'int' && field.default !== null) {
+          payload[name] = field.default;
+        } else if (field.required) {
+          errors.push(message('required', field));
+        } else if (field.type === 'text') {
+          payload[name] = '';
+        }
+      } else if (field.type === 'int') {
         var n = Number(raw);
-        if (raw === '' || !Number.isInteger(n) || n < type[1] || n > type[2]) {
-          errors.push(label + ': enter a whole number' + (type[2] !== Infinity ? ' between ' + type[1] + ' and ' + type[2] : '') + '.');
+        if (!Number.isInteger(n) || n < field.min || n > field.max) {
+          errors.push(message('int', field));
         } else {
           payload[name] = n;
         }
-      } else if (type[0] === 'optid') {
-        if (raw !== '') { payload[name] = asId(raw); }
-      } else if (type[0] === 'optstr') {
-        if (raw !== '') { payload[name] = raw; }
-      } else if (type[0] === 'str') {
-        if (!raw) { errors.push(label + ' is needed.'); } else { payload[name] = raw; }
+      } else if (field.type === 'rowid') {
+        payload[name] = /^\d+$/.test(raw) ? Number(raw) : raw;
+      } else if (field.type === 'date' && !isDate(raw)) {
+        errors.push(message('date', field));
       } else {
         payload[name] = raw;
       }
@@ -902,7 +996,7 @@
     if (!navigator.onLine) { checkCached(); return; }
     var force = sessionStorage.getItem(PAGES_FORCE_KEY) === '1';
     sessionStorage.removeItem(PAGES_FORCE_KEY);
-    var after = state.pending.length ? sync() : Promise.resolve();
+    var after = hasWaiting() ? sync() : Promise.resolve();
     after.then(function () { refreshPages(force); });
   });
 
@@ -914,12 +1008,12 @@
   });
   window.addEventListener('offline', function () { render(); checkCached(); });
   document.addEventListener('visibilitychange', function () {
-    if (document.visibilityState === 'visible' && state.pending.length && navigator.onLine) { sync(); }
+    if (document.visibilityState === 'visible' && hasWaiting() && navigator.onLine) { sync(); }
   });
   // Live regions re-render their forms: mark the ones still waiting again.
   body.addEventListener('htmx:afterSwap', markPendingForms);
   setInterval(function () {
-    if (state.pending.length && navigator.onLine) { sync(); } else { render(); }
+    if (hasWaiting() && navigator.onLine) { sync(); } else { render(); }
   }, PERIOD_MS);
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.addEventListener('message', function (e) {

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -232,10 +233,14 @@ def test_logout_with_unsent_changes_needs_a_second_tap(
     alice.goto(f"{server_url}/t/riverside/today/")
     alice.wait_for_selector("#outbox-status:not([hidden])")
     _go_offline(context)
-    alice.locator("#today-visits li", has_text="Edna Walker").get_by_role(
-        "button", name="Done as planned"
-    ).click()
+    edna = alice.locator("#today-visits li", has_text="Edna Walker")
+    edna.get_by_role("button", name="Done as planned").click()
     alice.locator("#outbox-status").get_by_text("1 change waiting to be sent").wait_for()
+    # One state, one wording: the waiting visit shows no button, and the header agrees.
+    edna.get_by_text("Waiting to be sent").wait_for()
+    assert edna.get_by_role("button", name="Done as planned").count() == 0
+    alice.locator("#live-status", has_text="Offline").wait_for()
+    assert alice.locator("#outbox-status").get_by_text("Offline", exact=True).is_visible()
 
     alice.get_by_role("button", name="Log out").click()
     warning = alice.locator("#outbox-logout-warning")
@@ -314,6 +319,59 @@ def test_a_change_overtaken_offline_is_listed_as_needing_attention(
     assert link.get_attribute("href") == "/t/riverside/sync/attention/"
     alice.wait_for_selector("body[data-outbox-pending='0']")
     assert Visit.objects.get(pk=visit.pk).status == VisitStatus.CANCELLED
+
+
+POISON_AND_GOOD = """async ([poison, count]) => {
+  const body = document.body.dataset;
+  const item = (id, minutes) => ({
+    id, member: body.member, team: body.team, kind: 'time.save', target: PatchOutbox.uuid(),
+    base_version: null, created_at: new Date().toISOString(), attempts: 0, last_error: '',
+    payload: {date: '2026-11-30', category: 'team', minutes, description: ''},
+    label: 'Time entry', message: 'Time added.', next: '', sync_url: body.syncUrl});
+  await PatchOutbox.addMutation(item(poison, 5));
+  for (let n = 1; n <= count; n += 1) {
+    await PatchOutbox.addMutation(item(PatchOutbox.uuid(), n));
+  }
+}"""
+
+
+def test_an_item_the_server_fails_on_is_held_and_the_rest_sync(browser, tablet, server_url, world):
+    context = browser.new_context(**tablet)
+    page = context.new_page()
+    log_in(page, server_url, "alice@example.org", PASSWORD)
+    poison = str(uuid.uuid4())
+
+    def fail_on_poison(route):
+        # The server no longer fails on any known payload: fail as it would on one.
+        if poison in (route.request.post_data or ""):
+            route.fulfill(status=500, content_type="text/html", body="<h1>Server Error</h1>")
+        else:
+            route.continue_()
+
+    context.route("**/t/riverside/sync/", fail_on_poison)
+    page.goto(f"{server_url}/t/riverside/time/")
+    page.wait_for_selector("#outbox-status:not([hidden])")
+    page.evaluate(POISON_AND_GOOD, [poison, 10])
+    page.reload()  # the outbox sends what is waiting when a page opens
+    page.wait_for_selector("body[data-outbox-pending='1']", timeout=20_000)
+    assert sorted(
+        TimeEntry.objects.filter(member=world["alice"]).values_list("minutes", flat=True)
+    ) == list(range(1, 11))
+
+    for _ in range(2):  # each later attempt fails on the poison alone, until it is held
+        page.reload()
+        page.wait_for_function("() => document.body.dataset.outboxPending === '1'")
+    page.wait_for_selector("body[data-outbox-held='1']", timeout=20_000)
+    status = page.locator("#outbox-status")
+    status.get_by_text("1 change needs attention").wait_for()
+    held = status.get_by_role("group", name="Needs attention on this tablet")
+    assert held.get_by_text("the server answered with error 500").is_visible()
+    assert axe_violations(page) == []
+
+    context.unroute("**/t/riverside/sync/")
+    held.get_by_role("button", name="Try sending these again").click()
+    page.wait_for_selector("body[data-outbox-pending='0']", timeout=20_000)
+    assert TimeEntry.objects.filter(member=world["alice"], minutes=5).exists()
 
 
 def test_a_service_worker_install_that_fails_is_tried_again_without_a_page_load(

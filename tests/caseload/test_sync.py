@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import pytest
@@ -11,36 +12,14 @@ from django.urls import reverse
 
 from caseload import services
 from caseload.models import Handover, SyncMutation, TimeEntry, Visit, VisitRecord
+from caseload.sync.schema import published
 from teams import services as team_services
 from teams.models import AuditEvent
+from tests.caseload.syncing import DEVICE
+from tests.caseload.syncing import mutation as _mutation
+from tests.caseload.syncing import post as _post
+from tests.caseload.syncing import sync as _sync
 from tests.factories import ClientFactory, TeamFactory
-
-DEVICE = "0b8f6c2e-3c1d-4c7e-9d3e-8d2f0a7e5b11"
-
-
-def _mutation(kind: str, target, base_version=None, **payload) -> dict:
-    return {
-        "id": str(uuid.uuid4()),
-        "kind": kind,
-        "target": str(target),
-        "base_version": base_version,
-        "payload": payload,
-        "created_at": "2026-11-28T10:42:00Z",
-    }
-
-
-def _post(browser, team, mutations, device=DEVICE):
-    return browser.post(
-        reverse("caseload:sync", kwargs={"team_slug": team.slug}),
-        data=json.dumps({"device": device, "mutations": mutations}),
-        content_type="application/json",
-    )
-
-
-def _sync(browser, team, *mutations):
-    response = _post(browser, team, list(mutations))
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
 
 
 def test_the_same_batch_replayed_three_times_applies_once(team, alice_client, visit):
@@ -160,7 +139,7 @@ def test_each_mutation_is_atomic_but_the_batch_is_not(team, alice_client, visit,
             {"payload": {"date": "2026-11-30", "category": "team", "minutes": 5000}},
             "between 1 and 1440",
         ),
-        ({"payload": {"date": "2026-11-30", "category": "team"}}, "whole number"),
+        ({"payload": {"date": "2026-11-30", "category": "team"}}, "Minutes is required"),
     ],
 )
 def test_bad_items_are_rejected_one_by_one_with_a_reason(team, alice_client, change, reason):
@@ -279,3 +258,17 @@ def test_handover_created_offline_uses_the_devices_id(team, alice_client, client
     )
     assert result["status"] == "applied"
     assert Handover.objects.get(pk=handover).to == bob
+
+
+def test_pages_publish_the_sync_schema_the_outbox_reads(team, alice_client):
+    page = alice_client.get(reverse("caseload:today", kwargs={"team_slug": team.slug}))
+    embedded = re.search(
+        r'<script id="outbox-schema" type="application/json">(.*?)</script>', page.content.decode()
+    )
+    assert json.loads(embedded.group(1)) == json.loads(json.dumps(published()))
+    rating = published()["kinds"]["visit.record"]["fields"]["ratings"]
+    assert (rating["min"], rating["max"], rating["concepts"]) == (
+        1,
+        5,
+        ["knowledge", "behaviour", "status"],
+    )
