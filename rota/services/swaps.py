@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rota import selectors
 from rota.models import (
@@ -18,7 +18,7 @@ from rota.models import (
     Swap,
     SwapStatus,
 )
-from rota.rules import Violation
+from rota.rules import Violation, shift_interval
 from rota.services.common import RotaError, now_or
 from teams import audit, live
 from teams.models import User
@@ -41,19 +41,45 @@ def _refuse(violations: list[Violation]) -> None:
 
 @transaction.atomic
 def swap_offer(*, assignment: Assignment, by: User, now: datetime | None = None) -> Swap:
+    """Offer one's own shift to the team, until it starts."""
     if assignment.user_id != by.pk:
-        raise RotaError("You can only offer your own shifts.")
-    if assignment.date < timezone.localdate(now_or(now)):
-        raise RotaError("This shift is in the past.")
+        raise RotaError(_("You can only offer your own shifts."))
+    st = assignment.shift_type
+    if shift_interval(assignment.date, st.start, st.end)[0] <= now_or(now):
+        raise RotaError(_("This shift has already started, so it can no longer be offered."))
     open_swaps = Swap.objects.for_team(assignment.team).filter(
-        assignment=assignment, status__in=(SwapStatus.OFFERED, SwapStatus.ACCEPTED)
+        assignment=assignment, status__in=selectors.OPEN_SWAP
     )
     if open_swaps.exists():
-        raise RotaError("This shift is already on offer.")
+        raise RotaError(_("This shift is already on offer."))
     swap = Swap.objects.create(
         team=assignment.team, assignment=assignment, offered_by=by, offered_at=now_or(now)
     )
     audit.record(actor=by, team=swap.team, action="rota.swap.offer", obj=swap)
+    live.publish(swap.team, "rota-swaps-changed", swap=swap.pk)
+    return swap
+
+
+@transaction.atomic
+def swap_withdraw(*, swap: Swap, by: User, now: datetime | None = None) -> Swap:
+    """Take back one's offer while the shift has not yet moved.
+
+    The swap row is locked (``select_for_update``), as in ``swap_accept``, so of a withdrawal
+    and an acceptance at the same moment one wins and the other finds the offer gone.
+    """
+    swap = Swap.objects.select_for_update().get(pk=swap.pk)
+    if swap.offered_by_id != by.pk:
+        raise RotaError(_("Only the person who offered the shift can withdraw the offer."))
+    if swap.status == SwapStatus.CONFIRMED:
+        raise RotaError(
+            _("%(taker)s has already taken this shift, so the offer cannot be withdrawn.")
+            % {"taker": swap.accepted_by.name}
+        )
+    if swap.status not in selectors.OPEN_SWAP:
+        raise RotaError(_("This offer is already closed."))
+    swap.status, swap.decided_by, swap.decided_at = SwapStatus.WITHDRAWN, by, now_or(now)
+    swap.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(actor=by, team=swap.team, action="rota.swap.withdrawn", obj=swap)
     live.publish(swap.team, "rota-swaps-changed", swap=swap.pk)
     return swap
 
@@ -96,8 +122,10 @@ def swap_accept(*, swap: Swap, by: User, now: datetime | None = None) -> Swap:
     ask the planner to confirm swaps.
     """
     swap = Swap.objects.select_for_update().select_related("assignment__period").get(pk=swap.pk)
+    if swap.status == SwapStatus.WITHDRAWN:
+        raise RotaError(_("This offer has been withdrawn."))
     if swap.status != SwapStatus.OFFERED:
-        raise RotaError("Someone has already taken this shift.")
+        raise RotaError(_("Someone has already taken this shift."))
     if swap.offered_by_id == by.pk:
         raise RotaError("You cannot take your own shift.")
     if not selectors.is_member(team=swap.team, user=by):

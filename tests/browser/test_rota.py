@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 import pytest
+from django.utils import timezone
 
 from rota import services
 from tests.browser.conftest import axe_violations, log_in
@@ -131,3 +132,43 @@ def test_a_colleagues_edit_on_a_draft_appears_live_and_a_stale_edit_is_refused(
     )
     assert bob.get_by_label(f"Alice Adams, {day_three}").input_value() == early
     assert bob.get_by_label(f"Alice Adams, {day_two}").input_value() == early
+
+
+@pytest.fixture
+def next_week(world) -> date:
+    """Alice works an Early a week from today; made before Playwright starts."""
+    team, alice = world["team"], world["alice"]
+    early = services.shift_type_save(
+        team=team, by=alice, name="Early", start=time(7, 0), end=time(15, 0), colour="blue"
+    )
+    day = timezone.localdate() + timedelta(days=7)
+    period = services.period_create(team=team, by=alice, start=day, days=7)
+    services.assignment_set(period=period, user=alice, day=day, shift_type=early, by=alice)
+    return day
+
+
+def test_offering_a_shift_takes_two_taps_from_the_rota_and_can_be_withdrawn(
+    next_week, browser, tablet, server_url
+):
+    page = browser.new_page(**tablet)
+    log_in(page, server_url, "alice@example.org", PASSWORD)
+    page.goto(f"{server_url}/t/riverside/rota/")
+
+    taps = 0
+    page.get_by_role("link", name="Swaps and open shifts").click()
+    taps += 1
+    page.get_by_role("button", name=f"Offer Early on {next_week:%-d %B}", exact=True).click()
+    taps += 1
+    page.get_by_text("Your shift is on offer.").wait_for()
+    assert taps <= 3
+    assert (
+        page.get_by_role("button", name=f"Offer Early on {next_week:%-d %B}", exact=True).count()
+        == 0
+    )
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name=f"Withdraw offer Early on {next_week:%-d %B}").first.click()
+    page.get_by_text("You withdrew your offer.").wait_for()
+    assert page.get_by_role(
+        "button", name=f"Offer Early on {next_week:%-d %B}", exact=True
+    ).is_visible()

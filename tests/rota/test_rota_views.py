@@ -305,3 +305,56 @@ def test_the_rules_form_saves_a_14_day_weekly_rest(alice_client, team):
     assert TeamRules.objects.get(team=team).weekly_rest_days == 14
     again = alice_client.get(_url(team, "setup/")).content.decode()
     assert '<option value="14" selected>' in again
+
+
+@pytest.fixture
+def alice_shift(team, alice, shifts):
+    period = RotaPeriodFactory(team=team, start=date(2030, 3, 4))
+    return AssignmentFactory(
+        period=period, user=alice, date=date(2030, 3, 5), shift_type=shifts["early"]
+    )
+
+
+def test_an_offered_shift_shows_withdraw_in_place_of_offer(alice_client, team, alice_shift):
+    alice_client.post(_url(team, f"swaps/offer/{alice_shift.pk}/"))
+    html = alice_client.get(_url(team, "swaps/")).content.decode()
+    assert f'action="/t/{team.slug}/rota/swaps/offer/{alice_shift.pk}/"' not in html
+    assert html.count("Withdraw offer") == 2  # on its card and in the list of her shifts
+    assert "You offered this shift. Nobody has taken it yet." in html
+
+
+def test_withdrawing_from_the_page_closes_the_offer(alice_client, team, alice_shift):
+    from rota.models import Swap
+
+    alice_client.post(_url(team, f"swaps/offer/{alice_shift.pk}/"))
+    swap = Swap.objects.get()
+    response = alice_client.post(_url(team, f"swaps/{swap.pk}/withdraw/"), follow=True)
+    assert "You withdrew your offer. The shift is still yours." in response.content.decode()
+    swap.refresh_from_db()
+    assert swap.status == "withdrawn"
+
+
+def test_a_colleague_reads_who_offers_the_shift_in_plain_words(
+    alice_client, client, team, bob, alice_shift
+):
+    alice_client.post(_url(team, f"swaps/offer/{alice_shift.pk}/"))
+    client.force_login(bob)
+    html = client.get(_url(team, "swaps/")).content.decode()
+    assert "Alice Adams offers this shift. Nobody has taken it yet." in html
+
+
+def test_the_planners_decision_says_where_the_shift_went(client, team, planner, alice_shift):
+    from rota import services
+
+    carol = MembershipFactory(team=team, user=UserFactory(name="Carol Cole")).user
+    swap = services.swap_offer(assignment=alice_shift, by=alice_shift.user)
+    services.swap_accept(swap=swap, by=carol)
+    client.force_login(planner)
+    response = client.post(_url(team, f"swaps/{swap.pk}/confirm/"), {"approve": "1"}, follow=True)
+    assert "Swap confirmed: the shift is now Carol Cole&#x27;s." in response.content.decode()
+
+
+def test_with_no_open_shifts_the_page_says_every_shift_has_its_people(alice_client, team, shifts):
+    RotaPeriodFactory(team=team, start=date(2030, 3, 4))
+    html = alice_client.get(_url(team, "swaps/")).content.decode()
+    assert "Every shift in the current rota has the people it needs." in html
