@@ -172,3 +172,28 @@ def test_offering_a_shift_takes_two_taps_from_the_rota_and_can_be_withdrawn(
     assert page.get_by_role(
         "button", name=f"Offer Early on {next_week:%-d %B}", exact=True
     ).is_visible()
+
+
+def _page_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+@pytest.fixture
+def four_weeks(rota_world):
+    """An empty four-week draft, wider than any tablet; made before Playwright starts."""
+    team, alice = rota_world["team"], rota_world["alice"]
+    return services.period_create(team=team, by=alice, start=START + timedelta(days=28))
+
+
+@pytest.mark.parametrize("width", [820, 1180])
+def test_the_page_never_scrolls_sideways_only_the_grid_does(four_weeks, browser, server_url, width):
+    period = four_weeks
+    page = browser.new_page(viewport={"width": width, "height": 1280}, has_touch=True)
+    log_in(page, server_url, "alice@example.org", PASSWORD)
+    url = f"{server_url}/t/riverside/rota/periods/{period.pk}/"
+    page.goto(url)
+    assert page.locator(".rota-scroll").first.evaluate("e => e.scrollWidth > e.clientWidth")
+    assert _page_width(page) <= width, "draft grid"
+    page.get_by_role("button", name="Publish rota").click()
+    page.get_by_text("The rota is published.").wait_for()
+    assert _page_width(page) <= width, "published rota"
