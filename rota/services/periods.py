@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rota import selectors
 from rota.models import Assignment, PeriodStatus, RotaPeriod, ShiftType, Source
@@ -112,10 +113,15 @@ def period_publish(*, period: RotaPeriod, by: User, now: datetime | None = None)
 
 @transaction.atomic
 def period_reopen(*, period: RotaPeriod, by: User) -> RotaPeriod:
-    """Make a published rota a draft again; its published shifts stay marked as published."""
+    """Make a published rota a draft again; its published shifts stay marked as published.
+
+    Only the planner role holder may: everyone else works from the published rota.
+    """
     period = RotaPeriod.objects.select_for_update().get(pk=period.pk)
+    if not selectors.is_planner(team=period.team, user=by):
+        raise RotaError(_("Only the person holding the planner role can reopen a published rota."))
     if not period.is_published:
-        raise RotaError("This rota is already a draft.")
+        raise RotaError(_("This rota is already a draft."))
     period.status = PeriodStatus.DRAFT
     period.save(update_fields=["status"])
     audit.record(actor=by, team=period.team, action="rota.period.reopen", obj=period)

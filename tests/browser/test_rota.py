@@ -67,6 +67,7 @@ def test_the_other_rota_pages_pass_axe(rota_world, browser, tablet, server_url):
         "requests/",
         "swaps/",
         "calendar/",
+        f"periods/{rota_world['period'].pk}/reopen/",
     ):
         page.goto(f"{server_url}/t/riverside/rota/{path}")
         assert axe_violations(page) == [], path

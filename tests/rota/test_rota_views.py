@@ -18,7 +18,7 @@ from tests.rota.factories import (
 )
 
 START = date(2026, 3, 2)
-QUERIES_GRID_PAGE = 19  # 4 for session, user and access, then each kind of row once
+QUERIES_GRID_PAGE = 20  # 4 for session, user and access, the planner role, each kind of row once
 
 
 @pytest.fixture
@@ -358,3 +358,56 @@ def test_with_no_open_shifts_the_page_says_every_shift_has_its_people(alice_clie
     RotaPeriodFactory(team=team, start=date(2030, 3, 4))
     html = alice_client.get(_url(team, "swaps/")).content.decode()
     assert "Every shift in the current rota has the people it needs." in html
+
+
+def test_the_cover_summary_counts_a_shift_missing_a_required_skill(alice_client, team, alice):
+    from tests.rota.factories import SkillFactory
+
+    early = ShiftTypeFactory(team=team, name="Early", start=time(7, 0), end=time(15, 0))
+    need = CoverNeedFactory(team=team, shift_type=early, weekday=0, minimum=1, preferred=1)
+    need.required_skills.add(SkillFactory(team=team, name="Registered nurse"))
+    period = RotaPeriodFactory(team=team, start=START, days=1)
+    AssignmentFactory(period=period, user=alice, date=START, shift_type=early)
+    html = alice_client.get(_url(team, period=period)).content.decode()
+    assert "1 shift is short" in html
+    assert "Early on Monday 2 March:" in html
+    assert "nobody on it has Registered nurse" in html
+    assert "Every shift has" not in html
+
+
+def test_the_cover_summary_says_how_many_people_a_shift_is_short(alice_client, team, period):
+    html = alice_client.get(_url(team, period=period)).content.decode()
+    assert "Early on Monday 2 March:" in html
+    assert "2 people short (0 on, 2 needed)" in html
+
+
+@pytest.fixture
+def published(team, alice, period):
+    from rota import services
+
+    return services.period_publish(period=period, by=alice)
+
+
+def test_only_the_planner_sees_reopen_as_a_draft(alice_client, client, team, planner, published):
+    url = _url(team, period=published)
+    assert "Reopen as a draft" not in alice_client.get(url).content.decode()
+    client.force_login(planner)
+    assert "Reopen as a draft" in client.get(url).content.decode()
+
+
+def test_reopening_asks_first_and_changes_nothing_until_confirmed(client, team, planner, published):
+    client.force_login(planner)
+    html = client.get(_url(team, "reopen/", published)).content.decode()
+    assert "Reopen the rota from 2 March 2026 as a draft?" in html
+    published.refresh_from_db()
+    assert published.is_published
+    client.post(_url(team, "reopen/", published))
+    published.refresh_from_db()
+    assert not published.is_published
+
+
+def test_a_member_without_the_planner_role_cannot_reopen(alice_client, team, planner, published):
+    html = alice_client.post(_url(team, "reopen/", published), follow=True).content.decode()
+    assert "Only the person holding the planner role can reopen" in html
+    published.refresh_from_db()
+    assert published.is_published
