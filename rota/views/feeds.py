@@ -34,9 +34,17 @@ def calendar_page(request: TeamRequest) -> HttpResponse:
             messages.error(request, str(error))
     link = request.build_absolute_uri(f"/calendar/{token}.ics") if token else None
     context = team_context(
-        request, feed=selectors.live_feed(team=team, user=request.user), link=link
+        request,
+        feed=selectors.live_feed(team=team, user=request.user),
+        link=link,
+        webcal=_webcal(link) if link else None,
     )
     return render(request, "rota/calendar.html", context)
+
+
+def _webcal(link: str) -> str:
+    """Return the link with the ``webcal`` scheme, which calendar apps open as a subscription."""
+    return "webcal://" + link.split("://", 1)[1]
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:

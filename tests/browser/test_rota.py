@@ -198,3 +198,18 @@ def test_the_page_never_scrolls_sideways_only_the_grid_does(four_weeks, browser,
     page.get_by_role("button", name="Publish rota").click()
     page.get_by_text("The rota is published.").wait_for()
     assert _page_width(page) <= width, "published rota"
+
+
+def test_copying_the_calendar_link_says_copied(world, browser, tablet, server_url):
+    context = browser.new_context(**tablet, permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    log_in(page, server_url, "alice@example.org", PASSWORD)
+    page.goto(f"{server_url}/t/riverside/rota/calendar/")
+    page.get_by_role("button", name="Make my calendar link").click()
+    link = page.locator("#rota-feed-link").inner_text()
+    page.get_by_role("button", name="Copy link").click()
+    page.get_by_role("status").get_by_text("Copied").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    add = page.get_by_role("link", name="Add to my calendar")
+    assert add.get_attribute("href") == link.replace("http://", "webcal://", 1)
+    assert axe_violations(page) == []

@@ -216,6 +216,13 @@ def test_making_a_calendar_link_shows_it_once(alice_client, team):
     assert ".ics" not in again
 
 
+def test_a_new_calendar_link_has_a_copy_button_and_an_add_to_calendar_link(alice_client, team):
+    html = alice_client.post(_url(team, "calendar/"), {"action": "create"}).content.decode()
+    link = re.search(r'id="rota-feed-link">http://testserver/calendar/([^<]+)\.ics<', html)
+    assert f'href="webcal://testserver/calendar/{link.group(1)}.ics"' in html
+    assert 'data-copy="rota-feed-link"' in html
+
+
 def test_the_planner_approves_leave_from_the_requests_page(client, team, alice, planner):
     from rota import services
 
