@@ -109,7 +109,7 @@ def period_publish(request: TeamRequest, period_id: int) -> HttpResponse:
     period = period_for(request, period_id)
     try:
         services.period_publish(period=period, by=request.user)
-        messages.success(request, "The rota is published. Everyone has been told.")
+        messages.success(request, _("The rota is published. Everyone has been told."))
     except RotaError as error:
         messages.error(request, str(error))
     return redirect("rota:period", team_slug=request.team.slug, period_id=period.pk)
