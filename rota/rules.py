@@ -1,7 +1,8 @@
 """Working-time rules as pure functions: shifts in, violations out.
 
-Nothing here touches the database. Shift times are local wall-clock times in Europe/London;
-``shift_interval`` turns them into UTC instants, so every length and gap below is real
+Nothing here touches the database. Shift times are local wall-clock times in the zone of the
+``TIME_ZONE`` setting (read through ``local_zone``); ``shift_interval`` turns them into UTC
+instants, so every length and gap below is real
 elapsed time, also in the weeks the clocks change. (Python subtracts two datetimes that
 share a tzinfo as wall-clock times, which would be an hour out across a change.)
 """
@@ -11,10 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-LONDON = ZoneInfo("Europe/London")
+from django.utils import timezone
+
 NIGHT_STARTS = time(20, 0)
 
 RULE_NAMES = {
@@ -75,15 +76,19 @@ class Violation:
         return RULE_NAMES[self.rule]
 
 
-def shift_interval(
-    day: date, start: time, end: time, tz: ZoneInfo = LONDON
-) -> tuple[datetime, datetime]:
+def local_zone() -> tzinfo:
+    """Return the zone of the team's wall clocks: Django's default, so tests can change it."""
+    return timezone.get_default_timezone()
+
+
+def shift_interval(day: date, start: time, end: time) -> tuple[datetime, datetime]:
     """Return the UTC start and end of a shift starting on ``day`` at local time ``start``.
 
     An ``end`` at or before ``start`` falls on the next day. A local time the clocks skip is
     read with the offset in force before the change (``fold=0``), as a wall clock would be.
     """
     end_day = day + timedelta(days=1) if end <= start else day
+    tz = local_zone()
     begins = datetime.combine(day, start, tzinfo=tz).astimezone(UTC)
     ends = datetime.combine(end_day, end, tzinfo=tz).astimezone(UTC)
     return begins, ends
@@ -189,7 +194,7 @@ def check_nights(shifts: Iterable[Shift], *, limits: dict[int | str, Limits]) ->
 
 
 def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
+    return datetime.combine(day, time(0), tzinfo=local_zone()).astimezone(UTC)
 
 
 def _breaks(own: list[Shift], begins: datetime, ends: datetime) -> list[timedelta]:

@@ -60,6 +60,7 @@ urlpatterns = [
     path("swaps/", swaps.swaps_page, name="swaps"),
     path("swaps/offer/<int:assignment_id>/", swaps.swap_offer, name="swap_offer"),
     path("swaps/<int:swap_id>/accept/", swaps.swap_accept, name="swap_accept"),
+    path("swaps/<int:swap_id>/withdraw/", swaps.swap_withdraw, name="swap_withdraw"),
     path("swaps/<int:swap_id>/confirm/", swaps.swap_confirm, name="swap_confirm"),
     path("calendar/", feeds.calendar_page, name="calendar"),
 ]

@@ -13,8 +13,8 @@ about ten times faster per round than rebuilding the LP.
 
 from __future__ import annotations
 
+import logging
 import math
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -27,12 +27,13 @@ from .model import RosterModel
 from .pricing import PersonPricer, Schedule
 from .problem import Problem
 
+logger = logging.getLogger(__name__)
+
 Forced = dict[int, dict[int, int | None]]  # person -> day -> shift index (None = off)
 _SCALE = 1000
 _ARTIFICIAL = 10**7
 _TAIL = 0.003
 _SMOOTH = 0.5  # weight of the best duals so far in the duals a pricing round uses
-_DEBUG = bool(os.environ.get("PLANNER_DEBUG"))
 
 
 class ColumnGeneration:
@@ -230,8 +231,7 @@ class ColumnGeneration:
             self.infeasible.add(p)
             return [], None
         if priced.exact:
-            if _DEBUG:
-                self.stats.append((time.monotonic() - t, True))
+            self.stats.append((time.monotonic() - t, True))
             return priced.schedules, priced.bound + self.on_const[p]
         return self._price_cp(p, duals, limit, seed)
 
@@ -262,8 +262,7 @@ class ColumnGeneration:
         solver.parameters.cp_model_probing_level = 0
         solver.parameters.linearization_level = 2
         status = solver.solve(pr.model, Collect())
-        if _DEBUG:
-            self.stats.append((solver.wall_time, status == cp_model.OPTIMAL))
+        self.stats.append((solver.wall_time, status == cp_model.OPTIMAL))
         if status == cp_model.INFEASIBLE:
             self.infeasible.add(p)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -271,6 +270,21 @@ class ColumnGeneration:
         # Rounded coefficients: allow their worst-case error in the bound.
         slack = len(terms) * 0.5 / _SCALE
         return found[-5:], solver.best_objective_bound / _SCALE + self.on_const[p] - slack
+
+    def _log_round(self, value: float, added: int, lp_seconds: float, price_seconds: float) -> None:
+        """Log a pricing round's statistics at debug level, then start the next round's."""
+        st, self.stats = self.stats, []
+        logger.debug(
+            "CG lp=%.1f added=%d priced=%d opt=%d t=%.1f lp_t=%.2f price_wall=%.2f lb=%s",
+            value,
+            added,
+            len(st),
+            sum(o for _, o in st),
+            sum(w for w, _ in st),
+            lp_seconds,
+            price_seconds,
+            self.lower_bound,
+        )
 
     def _lagrangian(self, duals: list[float], mins: list[float]) -> float:
         """Lagrangian bound of the cover rows at ``duals``, valid for any duals."""
@@ -360,15 +374,7 @@ class ColumnGeneration:
                     self.lower_bound = lagrange
                 if lagrange > center_bound:
                     center_bound, center = lagrange, duals
-            if _DEBUG:
-                st = self.stats
-                print(
-                    f"CG lp={value:.1f} added={added} priced={len(st)} "
-                    f"opt={sum(o for _, o in st)} t={sum(w for w, _ in st):.1f} "
-                    f"lp_t={t_lp:.2f} price_wall={time.monotonic() - t_pr:.2f} "
-                    f"lb={self.lower_bound}"
-                )
-                self.stats = []
+            self._log_round(value, added, t_lp, time.monotonic() - t_pr)
             if self.infeasible:
                 break
             if added == 0 and a:

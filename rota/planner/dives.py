@@ -18,14 +18,16 @@ fixing never makes a person's rules impossible.
 
 from __future__ import annotations
 
+import logging
 import math
-import os
 import random
 import threading
 import time
 from collections.abc import Callable
 
 from .columns import ColumnGeneration, Forced
+
+logger = logging.getLogger(__name__)
 
 Values = dict[tuple[int, int], int]  # (person, day) -> shift index; absent = off
 Finish = Callable[[Forced, Values, float], Values]
@@ -36,7 +38,6 @@ _PERSON_ROUNDS = 3  # and of a dive by people (instance 8 within 1 %: 2 rounds 8
 _OPEN_CELLS = 0.12  # share of cells left open when a cell dive hands over to CP-SAT
 _HAND_OVER = 0.15  # share of the dive's time kept for its finish
 _JITTER = 0.2  # relative noise on a person's value, so that repeated dives differ
-_DEBUG = bool(os.environ.get("PLANNER_DEBUG"))
 
 
 def _stopped(stop: threading.Event | None) -> bool:
@@ -120,8 +121,7 @@ def by_cells(
             cg.release([(p, d) for p, d, _ in taken])
             cg.run(deadline=deadline, workers=workers, stop=stop, max_rounds=1)
             step, careful = step / 4, True
-            if _DEBUG:
-                print(f"dive undo lp={cg.lp_value:.1f} step={step:.3f}")
+            logger.debug("dive undo lp=%.1f step=%.3f", cg.lp_value, step)
             continue
         careful = False
         # Fix more at once while the LP does not move, fewer once it starts to climb.
@@ -129,8 +129,7 @@ def by_cells(
             step = min(0.4, step * 1.4)
         else:
             step = step / 2
-        if _DEBUG:
-            print(f"dive cells={len(units)} lp={cg.lp_value:.1f} step={step:.2f}")
+        logger.debug("dive cells=%d lp=%.1f step=%.2f", len(units), cg.lp_value, step)
 
 
 def by_people(
@@ -182,5 +181,4 @@ def by_people(
             settled = time.monotonic()
         else:
             priced += len(pending)
-        if _DEBUG:
-            print(f"dive people={len(pending)} fixed={count} lp={cg.lp_value:.1f}")
+        logger.debug("dive people=%d fixed=%d lp=%.1f", len(pending), count, cg.lp_value)

@@ -9,9 +9,8 @@ of one portfolio on one slice. Slice sizes adapt to how often a slice is solved 
 
 from __future__ import annotations
 
-import os
+import logging
 import random
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -24,7 +23,7 @@ from .problem import Problem, Progress
 
 OnProgress = Callable[[Progress], None]
 
-_DEBUG = bool(os.environ.get("PLANNER_DEBUG"))
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -277,13 +276,16 @@ class Search:
                     self.version += 1
                     if improved and self.on_progress is not None:
                         self.on_progress(progress_of(self.problem, rm, self.best, self.start))
-                if _DEBUG:
-                    print(
-                        f"  {time.monotonic() - self.start:5.1f} {kind:6} "
-                        f"size={self.sizers[kind].get():3} {solver.status_name(status):8} "
-                        f"{obj} best={self.best.objective} wall={solver.wall_time:.2f}",
-                        file=sys.stderr,
-                    )
+                logger.debug(
+                    "lns t=%.1f %s size=%d %s %s best=%d wall=%.2f",
+                    time.monotonic() - self.start,
+                    kind,
+                    self.sizers[kind].get(),
+                    solver.status_name(status),
+                    obj,
+                    self.best.objective,
+                    solver.wall_time,
+                )
 
 
 def unmet_requests(

@@ -13,10 +13,9 @@ The search stops early once the incumbent meets the column-generation bound.
 
 from __future__ import annotations
 
+import logging
 import math
-import os
 import random
-import sys
 import threading
 import time
 
@@ -30,7 +29,8 @@ from .lns import Incumbent, OnProgress, Search, extract, progress_of, run_cp
 from .model import RosterModel
 from .problem import Assignment, Problem, Solution
 
-_DEBUG = bool(os.environ.get("PLANNER_DEBUG"))
+logger = logging.getLogger(__name__)
+
 _MARGIN = 0.3  # seconds kept back for building the answer
 _CG_SHARE = 0.4
 _DIVE_SHARE = 0.6
@@ -131,10 +131,7 @@ def solve(
         else:
             values = dives.by_cells(cg, **how)
         obj = _objective(problem, rm, values)
-        if _DEBUG:
-            print(
-                f"dive person={by_person} {obj} t={time.monotonic() - start:.1f}", file=sys.stderr
-            )
+        logger.debug("dive person=%s %s t=%.1f", by_person, obj, time.monotonic() - start)
         offer(values)
 
     dive(False, dive_end)
@@ -159,11 +156,7 @@ def solve(
             explanation="No roster found in the time allowed.",
             seconds=time.monotonic() - start,
         )
-    if _DEBUG:
-        print(
-            f"after dive {best.objective} bound={bound} t={time.monotonic() - start:.1f}",
-            file=sys.stderr,
-        )
+    logger.debug("after dive %d bound=%s t=%.1f", best.objective, bound, time.monotonic() - start)
 
     guide = _lp_guide(cg)
     search = Search(problem, rm, best, bound, guide, remaining, stop, on_progress, start)

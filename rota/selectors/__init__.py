@@ -21,7 +21,14 @@ from rota.selectors.grid import (
     rule_context,
     to_shift,
 )
-from rota.selectors.requests import availability, leave_balance, leave_requests, open_swaps
+from rota.selectors.requests import (
+    OPEN_SWAP,
+    availability,
+    coming_shifts,
+    leave_balance,
+    leave_requests,
+    open_swaps,
+)
 from rota.selectors.setup import (
     ShiftTypeUse,
     contracts,
@@ -46,7 +53,9 @@ __all__ = [
     "Row",
     "RuleContext",
     "ShiftTypeUse",
+    "OPEN_SWAP",
     "availability",
+    "coming_shifts",
     "contracts",
     "cover_needs",
     "cover_needs_by_day",

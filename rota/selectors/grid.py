@@ -157,8 +157,9 @@ class Grid:
     fairness: list[dict]
 
     @property
-    def gaps(self) -> int:
-        return sum(c.gap for _, cells in self.cover for c in cells)
+    def short_shifts(self) -> list[tuple[ShiftType, CoverCell]]:
+        """Return each shift short of people or of a required skill: the cells marked red."""
+        return [(st, c) for st, cells in self.cover for c in cells if c.state == "gap"]
 
 
 def needs_and_skills(

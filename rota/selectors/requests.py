@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from rota.models import Availability, Contract, LeaveRequest, LeaveStatus, Swap, SwapStatus
+from django.db.models import OuterRef, Subquery
+
+from rota.models import (
+    Assignment,
+    Availability,
+    Contract,
+    LeaveRequest,
+    LeaveStatus,
+    Swap,
+    SwapStatus,
+)
 from teams.models import Team, User
 
 
@@ -32,9 +42,27 @@ def leave_requests(*, team: Team) -> list[LeaveRequest]:
     return list(LeaveRequest.objects.for_team(team).select_related("user", "decided_by"))
 
 
+OPEN_SWAP = (SwapStatus.OFFERED, SwapStatus.ACCEPTED)  # the shift has not moved yet
+
+
 def open_swaps(*, team: Team) -> list[Swap]:
     return list(
         Swap.objects.for_team(team)
-        .filter(status__in=(SwapStatus.OFFERED, SwapStatus.ACCEPTED))
+        .filter(status__in=OPEN_SWAP)
         .select_related("assignment__shift_type", "offered_by", "accepted_by")
+    )
+
+
+def coming_shifts(*, team: Team, user: User, since: date) -> list[Assignment]:
+    """Return the person's shifts from ``since``, each with ``offer``: its open swap's id or None.
+
+    The id lets the page show "Withdraw offer" in place of "Offer" without a query per shift.
+    """
+    offer = Swap.objects.filter(assignment=OuterRef("pk"), status__in=OPEN_SWAP).values("pk")[:1]
+    return list(
+        Assignment.objects.for_team(team)
+        .filter(user=user, date__gte=since)
+        .select_related("shift_type")
+        .annotate(offer=Subquery(offer))
+        .order_by("date")
     )

@@ -35,7 +35,13 @@ from rota.services.shift_types import (
     shift_type_retire,
     shift_type_save,
 )
-from rota.services.swaps import open_shift_claim, swap_accept, swap_confirm, swap_offer
+from rota.services.swaps import (
+    open_shift_claim,
+    swap_accept,
+    swap_confirm,
+    swap_offer,
+    swap_withdraw,
+)
 
 __all__ = [
     "RotaError",
@@ -66,5 +72,6 @@ __all__ = [
     "swap_accept",
     "swap_confirm",
     "swap_offer",
+    "swap_withdraw",
     "team_rules_save",
 ]

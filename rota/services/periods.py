@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rota import selectors
 from rota.models import Assignment, PeriodStatus, RotaPeriod, ShiftType, Source
@@ -16,9 +17,9 @@ from teams.models import Team, User
 @transaction.atomic
 def period_create(*, team: Team, by: User, start: date, days: int = 28) -> RotaPeriod:
     if not 1 <= days <= 56:
-        raise RotaError("A rota period is 1 to 56 days long.", field="days")
+        raise RotaError(_("A rota period is 1 to 56 days long."), field="days")
     if RotaPeriod.objects.for_team(team).filter(start=start).exists():
-        raise RotaError("There is already a rota starting on that day.", field="start")
+        raise RotaError(_("There is already a rota starting on that day."), field="start")
     period = RotaPeriod.objects.create(team=team, start=start, days=days)
     audit.record(actor=by, team=team, action="rota.period.create", obj=period)
     live.publish(team, "rota-changed", period=period.pk)
@@ -46,16 +47,18 @@ def assignment_set(
     period = RotaPeriod.objects.select_for_update().select_related("team").get(pk=period.pk)
     team = period.team
     if period.is_published:
-        raise RotaError("This rota is published: reopen it to change it.")
+        raise RotaError(_("This rota is published: reopen it to change it."))
     if not period.start <= day <= period.end:
-        raise RotaError("That day is not in this rota.")
+        raise RotaError(_("That day is not in this rota."))
     if not selectors.is_member(team=team, user=user):
-        raise RotaError(f"{user} is not a member of {team}.")
+        raise RotaError(
+            _("%(person)s is not a member of %(team)s.") % {"person": user, "team": team}
+        )
     if shift_type is not None and shift_type.team_id != team.pk:
-        raise RotaError("Unknown shift type.")
+        raise RotaError(_("Unknown shift type."))
     existing = Assignment.objects.for_team(team).filter(user=user, date=day).first()
     if existing is not None and existing.period_id != period.pk:
-        raise RotaError("That day belongs to another rota period.")
+        raise RotaError(_("That day belongs to another rota period."))
     current = existing.shift_type if existing is not None else None
     if seen is not None and seen != _cell_key(current) and current != shift_type:
         raise RotaError(
@@ -64,7 +67,9 @@ def assignment_set(
         )
     retired = shift_type is not None and shift_type.retired_at is not None
     if retired and (existing is None or existing.shift_type_id != shift_type.pk):
-        raise RotaError(f"{shift_type.name} is retired: choose another shift.")
+        raise RotaError(
+            _("%(shift)s is retired: choose another shift.") % {"shift": shift_type.name}
+        )
     if shift_type is None:
         if existing is not None:
             existing.delete()
@@ -97,7 +102,7 @@ def period_publish(*, period: RotaPeriod, by: User, now: datetime | None = None)
     """Publish the rota: its shifts become fixed for the planner and appear in calendar feeds."""
     period = RotaPeriod.objects.select_for_update().get(pk=period.pk)
     if period.is_published:
-        raise RotaError("This rota is already published.")
+        raise RotaError(_("This rota is already published."))
     period.status, period.published_at, period.published_by = (
         PeriodStatus.PUBLISHED,
         now_or(now),
@@ -112,10 +117,15 @@ def period_publish(*, period: RotaPeriod, by: User, now: datetime | None = None)
 
 @transaction.atomic
 def period_reopen(*, period: RotaPeriod, by: User) -> RotaPeriod:
-    """Make a published rota a draft again; its published shifts stay marked as published."""
+    """Make a published rota a draft again; its published shifts stay marked as published.
+
+    Only the planner role holder may: everyone else works from the published rota.
+    """
     period = RotaPeriod.objects.select_for_update().get(pk=period.pk)
+    if not selectors.is_planner(team=period.team, user=by):
+        raise RotaError(_("Only the person holding the planner role can reopen a published rota."))
     if not period.is_published:
-        raise RotaError("This rota is already a draft.")
+        raise RotaError(_("This rota is already a draft."))
     period.status = PeriodStatus.DRAFT
     period.save(update_fields=["status"])
     audit.record(actor=by, team=period.team, action="rota.period.reopen", obj=period)

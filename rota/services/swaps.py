@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from rota import selectors
 from rota.models import (
@@ -18,7 +19,7 @@ from rota.models import (
     Swap,
     SwapStatus,
 )
-from rota.rules import Violation
+from rota.rules import Violation, shift_interval
 from rota.services.common import RotaError, now_or
 from teams import audit, live
 from teams.models import User
@@ -36,24 +37,50 @@ def _new_violations(
 
 def _refuse(violations: list[Violation]) -> None:
     if violations:
-        raise RotaError(" ".join(v.message for v in violations))
+        raise RotaError(_(" ").join(v.message for v in violations))
 
 
 @transaction.atomic
 def swap_offer(*, assignment: Assignment, by: User, now: datetime | None = None) -> Swap:
+    """Offer one's own shift to the team, until it starts."""
     if assignment.user_id != by.pk:
-        raise RotaError("You can only offer your own shifts.")
-    if assignment.date < timezone.localdate(now_or(now)):
-        raise RotaError("This shift is in the past.")
+        raise RotaError(_("You can only offer your own shifts."))
+    st = assignment.shift_type
+    if shift_interval(assignment.date, st.start, st.end)[0] <= now_or(now):
+        raise RotaError(_("This shift has already started, so it can no longer be offered."))
     open_swaps = Swap.objects.for_team(assignment.team).filter(
-        assignment=assignment, status__in=(SwapStatus.OFFERED, SwapStatus.ACCEPTED)
+        assignment=assignment, status__in=selectors.OPEN_SWAP
     )
     if open_swaps.exists():
-        raise RotaError("This shift is already on offer.")
+        raise RotaError(_("This shift is already on offer."))
     swap = Swap.objects.create(
         team=assignment.team, assignment=assignment, offered_by=by, offered_at=now_or(now)
     )
     audit.record(actor=by, team=swap.team, action="rota.swap.offer", obj=swap)
+    live.publish(swap.team, "rota-swaps-changed", swap=swap.pk)
+    return swap
+
+
+@transaction.atomic
+def swap_withdraw(*, swap: Swap, by: User, now: datetime | None = None) -> Swap:
+    """Take back one's offer while the shift has not yet moved.
+
+    The swap row is locked (``select_for_update``), as in ``swap_accept``, so of a withdrawal
+    and an acceptance at the same moment one wins and the other finds the offer gone.
+    """
+    swap = Swap.objects.select_for_update().get(pk=swap.pk)
+    if swap.offered_by_id != by.pk:
+        raise RotaError(_("Only the person who offered the shift can withdraw the offer."))
+    if swap.status == SwapStatus.CONFIRMED:
+        raise RotaError(
+            _("%(taker)s has already taken this shift, so the offer cannot be withdrawn.")
+            % {"taker": swap.accepted_by.name}
+        )
+    if swap.status not in selectors.OPEN_SWAP:
+        raise RotaError(_("This offer is already closed."))
+    swap.status, swap.decided_by, swap.decided_at = SwapStatus.WITHDRAWN, by, now_or(now)
+    swap.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(actor=by, team=swap.team, action="rota.swap.withdrawn", obj=swap)
     live.publish(swap.team, "rota-swaps-changed", swap=swap.pk)
     return swap
 
@@ -68,7 +95,10 @@ def _apply(swap: Swap) -> None:
 def _check_taker(swap: Swap, taker: User) -> None:
     assignment = swap.assignment
     if Assignment.objects.for_team(swap.team).filter(user=taker, date=assignment.date).exists():
-        raise RotaError(f"{taker} already has a shift on {assignment.date:%-d %B}.")
+        raise RotaError(
+            _("%(person)s already has a shift on %(day)s.")
+            % {"person": taker, "day": date_format(assignment.date, "j F")}
+        )
     moved = Assignment(
         team=swap.team,
         period=assignment.period,
@@ -96,12 +126,14 @@ def swap_accept(*, swap: Swap, by: User, now: datetime | None = None) -> Swap:
     ask the planner to confirm swaps.
     """
     swap = Swap.objects.select_for_update().select_related("assignment__period").get(pk=swap.pk)
+    if swap.status == SwapStatus.WITHDRAWN:
+        raise RotaError(_("This offer has been withdrawn."))
     if swap.status != SwapStatus.OFFERED:
-        raise RotaError("Someone has already taken this shift.")
+        raise RotaError(_("Someone has already taken this shift."))
     if swap.offered_by_id == by.pk:
-        raise RotaError("You cannot take your own shift.")
+        raise RotaError(_("You cannot take your own shift."))
     if not selectors.is_member(team=swap.team, user=by):
-        raise RotaError("Only members of the team can take shifts.")
+        raise RotaError(_("Only members of the team can take shifts."))
     _check_taker(swap, by)
     swap.status, swap.accepted_by, swap.accepted_at = SwapStatus.ACCEPTED, by, now_or(now)
     if not selectors.team_rules(team=swap.team).swaps_need_confirmation:
@@ -120,11 +152,11 @@ def swap_confirm(
     """Confirm (or decline) an accepted swap: the planner role holder, not one of the two."""
     swap = Swap.objects.select_for_update().select_related("assignment__period").get(pk=swap.pk)
     if swap.status != SwapStatus.ACCEPTED:
-        raise RotaError("This swap is not waiting for confirmation.")
+        raise RotaError(_("This swap is not waiting for confirmation."))
     if by.pk in (swap.offered_by_id, swap.accepted_by_id):
-        raise RotaError("Someone outside the swap who holds the planner role must confirm it.")
+        raise RotaError(_("Someone outside the swap who holds the planner role must confirm it."))
     if not selectors.is_planner(team=swap.team, user=by):
-        raise RotaError("Only the person holding the planner role can confirm swaps.")
+        raise RotaError(_("Only the person holding the planner role can confirm swaps."))
     if approve:
         _check_taker(swap, swap.accepted_by)
         swap.status = SwapStatus.CONFIRMED
@@ -147,20 +179,22 @@ def open_shift_claim(
     period = RotaPeriod.objects.select_for_update().get(pk=period.pk)
     team = period.team
     if not selectors.is_member(team=team, user=by):
-        raise RotaError("Only members of the team can claim shifts.")
+        raise RotaError(_("Only members of the team can claim shifts."))
     if not period.start <= day <= period.end or shift_type.team_id != team.pk:
-        raise RotaError("That shift is not in this rota.")
+        raise RotaError(_("That shift is not in this rota."))
     needs = list(CoverNeed.objects.for_team(team).filter(shift_type=shift_type))
     need = selectors.cover_needs_by_day(needs, [day]).get((day, shift_type.pk))
     have = Assignment.objects.for_team(team).filter(date=day, shift_type=shift_type).count()
     if need is None or have >= need.minimum:
-        raise RotaError("This shift is already covered.")
+        raise RotaError(_("This shift is already covered."))
     required = set(need.required_skills.values_list("pk", flat=True))
     held = set(MemberSkill.objects.for_team(team).filter(user=by).values_list("skill", flat=True))
     if required - held:
-        raise RotaError("This shift needs a skill you do not have recorded.")
+        raise RotaError(_("This shift needs a skill you do not have recorded."))
     if Assignment.objects.for_team(team).filter(user=by, date=day).exists():
-        raise RotaError(f"You already have a shift on {day:%-d %B}.")
+        raise RotaError(
+            _("You already have a shift on %(day)s.") % {"day": date_format(day, "j F")}
+        )
     claimed = Assignment(
         team=team, period=period, user=by, date=day, shift_type=shift_type, source=Source.CLAIM
     )

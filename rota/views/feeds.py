@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rota import selectors, services
 from rota.ical import calendar_bytes
@@ -27,16 +28,24 @@ def calendar_page(request: TeamRequest) -> HttpResponse:
         try:
             if request.POST.get("action") == "revoke" and feed is not None:
                 services.feed_revoke(feed=feed, by=request.user)
-                messages.success(request, "Your calendar link no longer works.")
+                messages.success(request, _("Your calendar link no longer works."))
             else:
-                _, token = services.feed_create(team=team, user=request.user, by=request.user)
+                token = services.feed_create(team=team, user=request.user, by=request.user)[1]
         except RotaError as error:
             messages.error(request, str(error))
     link = request.build_absolute_uri(f"/calendar/{token}.ics") if token else None
     context = team_context(
-        request, feed=selectors.live_feed(team=team, user=request.user), link=link
+        request,
+        feed=selectors.live_feed(team=team, user=request.user),
+        link=link,
+        webcal=_webcal(link) if link else None,
     )
     return render(request, "rota/calendar.html", context)
+
+
+def _webcal(link: str) -> str:
+    """Return the link with the ``webcal`` scheme, which calendar apps open as a subscription."""
+    return "webcal://" + link.split("://", 1)[1]
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:

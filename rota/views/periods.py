@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rota import forms, selectors, services
@@ -54,7 +55,9 @@ def _grid_context(request: TeamRequest, period: RotaPeriod) -> dict:
 @team_view()
 def period_page(request: TeamRequest, period_id: int) -> HttpResponse:
     period = period_for(request, period_id)
-    return render(request, "rota/period.html", _grid_context(request, period))
+    context = _grid_context(request, period)
+    context["is_planner"] = selectors.is_planner(team=request.team, user=request.user)
+    return render(request, "rota/period.html", context)
 
 
 @team_view()
@@ -106,19 +109,23 @@ def period_publish(request: TeamRequest, period_id: int) -> HttpResponse:
     period = period_for(request, period_id)
     try:
         services.period_publish(period=period, by=request.user)
-        messages.success(request, "The rota is published. Everyone has been told.")
+        messages.success(request, _("The rota is published. Everyone has been told."))
     except RotaError as error:
         messages.error(request, str(error))
     return redirect("rota:period", team_slug=request.team.slug, period_id=period.pk)
 
 
 @team_view(write=True)
-@require_POST
 def period_reopen(request: TeamRequest, period_id: int) -> HttpResponse:
+    """Ask first (GET), then reopen (POST): a reopened rota can be changed under everyone."""
     period = period_for(request, period_id)
+    if request.method != "POST":
+        is_planner = selectors.is_planner(team=request.team, user=request.user)
+        context = team_context(request, period=period, is_planner=is_planner)
+        return render(request, "rota/period_reopen.html", context)
     try:
         services.period_reopen(period=period, by=request.user)
-        messages.success(request, "The rota is a draft again.")
+        messages.success(request, _("The rota is a draft again. Publish it when it is ready."))
     except RotaError as error:
         messages.error(request, str(error))
     return redirect("rota:period", team_slug=request.team.slug, period_id=period.pk)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 import pytest
+from django.utils import timezone
 
 from rota import services
 from tests.browser.conftest import axe_violations, log_in
@@ -66,6 +67,7 @@ def test_the_other_rota_pages_pass_axe(rota_world, browser, tablet, server_url):
         "requests/",
         "swaps/",
         "calendar/",
+        f"periods/{rota_world['period'].pk}/reopen/",
     ):
         page.goto(f"{server_url}/t/riverside/rota/{path}")
         assert axe_violations(page) == [], path
@@ -131,3 +133,83 @@ def test_a_colleagues_edit_on_a_draft_appears_live_and_a_stale_edit_is_refused(
     )
     assert bob.get_by_label(f"Alice Adams, {day_three}").input_value() == early
     assert bob.get_by_label(f"Alice Adams, {day_two}").input_value() == early
+
+
+@pytest.fixture
+def next_week(world) -> date:
+    """Alice works an Early a week from today; made before Playwright starts."""
+    team, alice = world["team"], world["alice"]
+    early = services.shift_type_save(
+        team=team, by=alice, name="Early", start=time(7, 0), end=time(15, 0), colour="blue"
+    )
+    day = timezone.localdate() + timedelta(days=7)
+    period = services.period_create(team=team, by=alice, start=day, days=7)
+    services.assignment_set(period=period, user=alice, day=day, shift_type=early, by=alice)
+    return day
+
+
+def test_offering_a_shift_takes_two_taps_from_the_rota_and_can_be_withdrawn(
+    next_week, browser, tablet, server_url
+):
+    page = browser.new_page(**tablet)
+    log_in(page, server_url, "alice@example.org", PASSWORD)
+    page.goto(f"{server_url}/t/riverside/rota/")
+
+    taps = 0
+    page.get_by_role("link", name="Swaps and open shifts").click()
+    taps += 1
+    page.get_by_role("button", name=f"Offer Early on {next_week:%-d %B}", exact=True).click()
+    taps += 1
+    page.get_by_text("Your shift is on offer.").wait_for()
+    assert taps <= 3
+    assert (
+        page.get_by_role("button", name=f"Offer Early on {next_week:%-d %B}", exact=True).count()
+        == 0
+    )
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name=f"Withdraw offer Early on {next_week:%-d %B}").first.click()
+    page.get_by_text("You withdrew your offer.").wait_for()
+    assert page.get_by_role(
+        "button", name=f"Offer Early on {next_week:%-d %B}", exact=True
+    ).is_visible()
+
+
+def _page_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+@pytest.fixture
+def four_weeks(rota_world):
+    """An empty four-week draft, wider than any tablet; made before Playwright starts."""
+    team, alice = rota_world["team"], rota_world["alice"]
+    return services.period_create(team=team, by=alice, start=START + timedelta(days=28))
+
+
+@pytest.mark.parametrize("width", [820, 1180])
+def test_the_page_never_scrolls_sideways_only_the_grid_does(four_weeks, browser, server_url, width):
+    period = four_weeks
+    page = browser.new_page(viewport={"width": width, "height": 1280}, has_touch=True)
+    log_in(page, server_url, "alice@example.org", PASSWORD)
+    url = f"{server_url}/t/riverside/rota/periods/{period.pk}/"
+    page.goto(url)
+    assert page.locator(".rota-scroll").first.evaluate("e => e.scrollWidth > e.clientWidth")
+    assert _page_width(page) <= width, "draft grid"
+    page.get_by_role("button", name="Publish rota").click()
+    page.get_by_text("The rota is published.").wait_for()
+    assert _page_width(page) <= width, "published rota"
+
+
+def test_copying_the_calendar_link_says_copied(world, browser, tablet, server_url):
+    context = browser.new_context(**tablet, permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    log_in(page, server_url, "alice@example.org", PASSWORD)
+    page.goto(f"{server_url}/t/riverside/rota/calendar/")
+    page.get_by_role("button", name="Make my calendar link").click()
+    link = page.locator("#rota-feed-link").inner_text()
+    page.get_by_role("button", name="Copy link").click()
+    page.get_by_role("status").get_by_text("Copied").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    add = page.get_by_role("link", name="Add to my calendar")
+    assert add.get_attribute("href") == link.replace("http://", "webcal://", 1)
+    assert axe_violations(page) == []

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -394,3 +395,11 @@ def test_master_lp_is_built_afresh_when_glop_gives_up():
     cg._lp = GivesUp(cg._lp)
     assert cg.solve_lp()[0] == pytest.approx(value)
     assert not isinstance(cg._lp, GivesUp)
+
+
+def test_planner_statistics_go_to_the_debug_log_not_the_terminal(caplog, capsys):
+    caplog.set_level(logging.DEBUG, logger="rota.planner")
+    solve(two_day_nurses(4, target=2, max_consecutive=2), time_limit=2, workers=1)
+    assert any(r.message.startswith("CG lp=") for r in caplog.records)
+    assert {r.levelno for r in caplog.records} == {logging.DEBUG}
+    assert capsys.readouterr() == ("", "")

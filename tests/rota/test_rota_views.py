@@ -18,7 +18,7 @@ from tests.rota.factories import (
 )
 
 START = date(2026, 3, 2)
-QUERIES_GRID_PAGE = 19  # 4 for session, user and access, then each kind of row once
+QUERIES_GRID_PAGE = 20  # 4 for session, user and access, the planner role, each kind of row once
 
 
 @pytest.fixture
@@ -216,6 +216,13 @@ def test_making_a_calendar_link_shows_it_once(alice_client, team):
     assert ".ics" not in again
 
 
+def test_a_new_calendar_link_has_a_copy_button_and_an_add_to_calendar_link(alice_client, team):
+    html = alice_client.post(_url(team, "calendar/"), {"action": "create"}).content.decode()
+    link = re.search(r'id="rota-feed-link">http://testserver/calendar/([^<]+)\.ics<', html)
+    assert f'href="webcal://testserver/calendar/{link.group(1)}.ics"' in html
+    assert 'data-copy="rota-feed-link"' in html
+
+
 def test_the_planner_approves_leave_from_the_requests_page(client, team, alice, planner):
     from rota import services
 
@@ -305,3 +312,109 @@ def test_the_rules_form_saves_a_14_day_weekly_rest(alice_client, team):
     assert TeamRules.objects.get(team=team).weekly_rest_days == 14
     again = alice_client.get(_url(team, "setup/")).content.decode()
     assert '<option value="14" selected>' in again
+
+
+@pytest.fixture
+def alice_shift(team, alice, shifts):
+    period = RotaPeriodFactory(team=team, start=date(2030, 3, 4))
+    return AssignmentFactory(
+        period=period, user=alice, date=date(2030, 3, 5), shift_type=shifts["early"]
+    )
+
+
+def test_an_offered_shift_shows_withdraw_in_place_of_offer(alice_client, team, alice_shift):
+    alice_client.post(_url(team, f"swaps/offer/{alice_shift.pk}/"))
+    html = alice_client.get(_url(team, "swaps/")).content.decode()
+    assert f'action="/t/{team.slug}/rota/swaps/offer/{alice_shift.pk}/"' not in html
+    assert html.count("Withdraw offer") == 2  # on its card and in the list of her shifts
+    assert "You offered this shift. Nobody has taken it yet." in html
+
+
+def test_withdrawing_from_the_page_closes_the_offer(alice_client, team, alice_shift):
+    from rota.models import Swap
+
+    alice_client.post(_url(team, f"swaps/offer/{alice_shift.pk}/"))
+    swap = Swap.objects.get()
+    response = alice_client.post(_url(team, f"swaps/{swap.pk}/withdraw/"), follow=True)
+    assert "You withdrew your offer. The shift is still yours." in response.content.decode()
+    swap.refresh_from_db()
+    assert swap.status == "withdrawn"
+
+
+def test_a_colleague_reads_who_offers_the_shift_in_plain_words(
+    alice_client, client, team, bob, alice_shift
+):
+    alice_client.post(_url(team, f"swaps/offer/{alice_shift.pk}/"))
+    client.force_login(bob)
+    html = client.get(_url(team, "swaps/")).content.decode()
+    assert "Alice Adams offers this shift. Nobody has taken it yet." in html
+
+
+def test_the_planners_decision_says_where_the_shift_went(client, team, planner, alice_shift):
+    from rota import services
+
+    carol = MembershipFactory(team=team, user=UserFactory(name="Carol Cole")).user
+    swap = services.swap_offer(assignment=alice_shift, by=alice_shift.user)
+    services.swap_accept(swap=swap, by=carol)
+    client.force_login(planner)
+    response = client.post(_url(team, f"swaps/{swap.pk}/confirm/"), {"approve": "1"}, follow=True)
+    assert "Swap confirmed: the shift is now Carol Cole&#x27;s." in response.content.decode()
+
+
+def test_with_no_open_shifts_the_page_says_every_shift_has_its_people(alice_client, team, shifts):
+    RotaPeriodFactory(team=team, start=date(2030, 3, 4))
+    html = alice_client.get(_url(team, "swaps/")).content.decode()
+    assert "Every shift in the current rota has the people it needs." in html
+
+
+def test_the_cover_summary_counts_a_shift_missing_a_required_skill(alice_client, team, alice):
+    from tests.rota.factories import SkillFactory
+
+    early = ShiftTypeFactory(team=team, name="Early", start=time(7, 0), end=time(15, 0))
+    need = CoverNeedFactory(team=team, shift_type=early, weekday=0, minimum=1, preferred=1)
+    need.required_skills.add(SkillFactory(team=team, name="Registered nurse"))
+    period = RotaPeriodFactory(team=team, start=START, days=1)
+    AssignmentFactory(period=period, user=alice, date=START, shift_type=early)
+    html = alice_client.get(_url(team, period=period)).content.decode()
+    assert "1 shift is short" in html
+    assert "Early on Monday 2 March:" in html
+    assert "nobody on it has Registered nurse" in html
+    assert "Every shift has" not in html
+
+
+def test_the_cover_summary_says_how_many_people_a_shift_is_short(alice_client, team, period):
+    html = alice_client.get(_url(team, period=period)).content.decode()
+    assert "Early on Monday 2 March:" in html
+    assert "2 people short (0 on, 2 needed)" in html
+
+
+@pytest.fixture
+def published(team, alice, period):
+    from rota import services
+
+    return services.period_publish(period=period, by=alice)
+
+
+def test_only_the_planner_sees_reopen_as_a_draft(alice_client, client, team, planner, published):
+    url = _url(team, period=published)
+    assert "Reopen as a draft" not in alice_client.get(url).content.decode()
+    client.force_login(planner)
+    assert "Reopen as a draft" in client.get(url).content.decode()
+
+
+def test_reopening_asks_first_and_changes_nothing_until_confirmed(client, team, planner, published):
+    client.force_login(planner)
+    html = client.get(_url(team, "reopen/", published)).content.decode()
+    assert "Reopen the rota from 2 March 2026 as a draft?" in html
+    published.refresh_from_db()
+    assert published.is_published
+    client.post(_url(team, "reopen/", published))
+    published.refresh_from_db()
+    assert not published.is_published
+
+
+def test_a_member_without_the_planner_role_cannot_reopen(alice_client, team, planner, published):
+    html = alice_client.post(_url(team, "reopen/", published), follow=True).content.decode()
+    assert "Only the person holding the planner role can reopen" in html
+    published.refresh_from_db()
+    assert published.is_published

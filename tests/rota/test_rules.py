@@ -21,7 +21,7 @@ def shift(day: date, times: tuple[time, time], person: str = "Alice") -> rules.S
 def test_a_shift_ending_at_or_before_its_start_ends_the_next_day():
     s = shift(date(2026, 6, 1), NIGHT)
     assert s.hours == 10
-    assert s.end.astimezone(rules.LONDON).date() == date(2026, 6, 2)
+    assert s.end.astimezone(rules.local_zone()).date() == date(2026, 6, 2)
 
 
 def test_night_then_early_next_morning_breaks_the_rest_rule_across_midnight():
@@ -60,6 +60,14 @@ def test_night_shift_is_an_hour_shorter_when_the_clocks_go_forward():
 def test_night_shift_is_an_hour_longer_when_the_clocks_go_back():
     # 25 October 2026: at 02:00 BST the clocks go back to 01:00 GMT.
     assert shift(date(2026, 10, 24), NIGHT).hours == 11
+
+
+def test_shift_times_follow_the_configured_time_zone_and_its_clock_changes(settings):
+    # 8 March 2026: the clocks in New York go forward, three weeks before London's.
+    settings.TIME_ZONE = "America/New_York"
+    assert shift(date(2026, 3, 7), NIGHT).hours == 9
+    assert shift(date(2026, 3, 28), NIGHT).hours == 10
+    assert shift(date(2026, 6, 1), EARLY).start.hour == 11  # 07:00 EDT is 11:00 UTC
 
 
 def test_rest_gains_an_hour_over_the_autumn_clock_change():

@@ -112,16 +112,24 @@ def test_publishing_tells_the_team_live_after_commit(
     assert Assignment.objects.get(user=alice).published
 
 
+def test_only_the_planner_role_holder_can_reopen_a_published_rota(period, alice, planner):
+    services.period_publish(period=period, by=alice)
+    with pytest.raises(services.RotaError, match="planner role"):
+        services.period_reopen(period=period, by=alice)
+    period.refresh_from_db()
+    assert period.is_published
+
+
 def test_publishing_twice_is_refused(period, alice):
     services.period_publish(period=period, by=alice)
     with pytest.raises(services.RotaError, match="already"):
         services.period_publish(period=period, by=alice)
 
 
-def test_reopening_keeps_shifts_marked_published(period, alice, early):
+def test_reopening_keeps_shifts_marked_published(period, alice, planner, early):
     services.assignment_set(period=period, user=alice, day=period.start, shift_type=early, by=alice)
     services.period_publish(period=period, by=alice)
-    services.period_reopen(period=period, by=alice)
+    services.period_reopen(period=period, by=planner)
     period.refresh_from_db()
     assert period.status == PeriodStatus.DRAFT
     assert Assignment.objects.get(user=alice).published

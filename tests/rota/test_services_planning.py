@@ -87,12 +87,14 @@ def test_planner_publishes_progress_and_the_finish_with_numbers_only(
 
 
 @commits
-def test_planner_keeps_published_shifts(week, team, alice, bob, django_capture_on_commit_callbacks):
+def test_planner_keeps_published_shifts(
+    week, team, alice, bob, planner, django_capture_on_commit_callbacks
+):
     early = week.team.shift_types.get()
     services.assignment_set(period=week, user=alice, day=TUESDAY, shift_type=early, by=alice)
     services.assignment_set(period=week, user=bob, day=TUESDAY, shift_type=early, by=alice)
     services.period_publish(period=week, by=alice)
-    services.period_reopen(period=week, by=alice)
+    services.period_reopen(period=week, by=planner)
     run = _plan(week, alice, django_capture_on_commit_callbacks)
     assert run.status == PlanStatus.FINISHED
     assert set(Assignment.objects.filter(date=TUESDAY).values_list("user", flat=True)) == {
@@ -215,12 +217,12 @@ def test_progress_is_saved_with_its_gaps_and_published(week, alice, live_events)
 
 @commits
 def test_replanning_keeps_a_published_shift_on_a_retired_shift_type(
-    week, team, alice, bob, django_capture_on_commit_callbacks
+    week, team, alice, bob, planner, django_capture_on_commit_callbacks
 ):
     twilight = ShiftTypeFactory(team=team, name="Twilight", start=time(17, 0), end=time(22, 0))
     services.assignment_set(period=week, user=alice, day=MONDAY, shift_type=twilight, by=alice)
     services.period_publish(period=week, by=alice)
-    services.period_reopen(period=week, by=alice)
+    services.period_reopen(period=week, by=planner)
     services.shift_type_retire(shift_type=twilight, by=alice)
     run = _plan(week, alice, django_capture_on_commit_callbacks)
     assert run.status == PlanStatus.FINISHED, run.explanation

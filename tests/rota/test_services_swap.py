@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 from django.db import connection
@@ -106,6 +106,57 @@ def test_a_shift_cannot_be_taken_twice(team, offered, bob):
         services.swap_accept(swap=offered, by=carol)
 
 
+def test_a_shift_that_has_started_cannot_be_offered(period, alice, early):
+    assignment = AssignmentFactory(
+        period=period, user=alice, date=date(2030, 3, 5), shift_type=early
+    )
+    started = datetime(2030, 3, 5, 7, 1, tzinfo=UTC)  # Early starts 07:00 GMT
+    with pytest.raises(services.RotaError, match="already started"):
+        services.swap_offer(assignment=assignment, by=alice, now=started)
+
+
+def test_a_shift_can_be_offered_until_it_starts(period, alice, early):
+    assignment = AssignmentFactory(
+        period=period, user=alice, date=date(2030, 3, 5), shift_type=early
+    )
+    before = datetime(2030, 3, 5, 6, 59, tzinfo=UTC)
+    assert services.swap_offer(assignment=assignment, by=alice, now=before).status == "offered"
+
+
+def test_the_offerer_withdraws_an_offer_and_keeps_the_shift(offered, alice):
+    swap = services.swap_withdraw(swap=offered, by=alice)
+    assert (swap.status, swap.decided_by) == (SwapStatus.WITHDRAWN, alice)
+    assert Assignment.objects.get(pk=offered.assignment_id).user == alice
+
+
+def test_only_the_offerer_can_withdraw_an_offer(offered, bob):
+    with pytest.raises(services.RotaError, match="Only the person who offered"):
+        services.swap_withdraw(swap=offered, by=bob)
+
+
+def test_a_withdrawn_offer_cannot_be_taken(offered, alice, bob):
+    services.swap_withdraw(swap=offered, by=alice)
+    with pytest.raises(services.RotaError, match="withdrawn"):
+        services.swap_accept(swap=offered, by=bob)
+
+
+def test_an_offer_waiting_for_the_planner_can_still_be_withdrawn(offered, alice, bob):
+    services.swap_accept(swap=offered, by=bob)
+    assert services.swap_withdraw(swap=offered, by=alice).status == SwapStatus.WITHDRAWN
+
+
+def test_an_offer_cannot_be_withdrawn_once_the_shift_has_moved(team, offered, alice, bob):
+    TeamRules.objects.create(team=team, swaps_need_confirmation=False)
+    services.swap_accept(swap=offered, by=bob)
+    with pytest.raises(services.RotaError, match="Bob Brown has already taken this shift"):
+        services.swap_withdraw(swap=offered, by=alice)
+
+
+def test_a_withdrawn_shift_can_be_offered_again(offered, alice):
+    services.swap_withdraw(swap=offered, by=alice)
+    assert services.swap_offer(assignment=offered.assignment, by=alice).status == "offered"
+
+
 def test_an_uncovered_shift_can_be_claimed_by_a_member(period, bob, early):
     CoverNeedFactory(team=period.team, shift_type=early, weekday=1, minimum=1, preferred=1)
     claimed = services.open_shift_claim(
@@ -175,3 +226,29 @@ def test_concurrent_claims_of_the_last_place_exactly_one_wins(team, alice, bob):
     )
     assert sorted(outcomes) == ["This shift is already covered.", "won"]
     assert Assignment.objects.filter(date=day).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_withdrawal_racing_an_acceptance_exactly_one_wins(team, alice, bob):
+    TeamRules.objects.create(team=team, swaps_need_confirmation=False)
+    period = RotaPeriodFactory(team=team, start=date(2030, 3, 4))
+    early = ShiftTypeFactory(team=team, name="Early", start=time(7, 0), end=time(15, 0))
+    assignment = AssignmentFactory(
+        period=period, user=alice, date=date(2030, 3, 5), shift_type=early
+    )
+    swap = SwapFactory(assignment=assignment)
+    outcomes = _race(
+        lambda: services.swap_withdraw(swap=swap, by=alice),
+        lambda: services.swap_accept(swap=swap, by=bob),
+    )
+    swap.refresh_from_db()
+    assignment.refresh_from_db()
+    if swap.status == SwapStatus.WITHDRAWN:
+        assert outcomes == ["won", "This offer has been withdrawn."]
+        assert assignment.user == alice
+    else:
+        assert outcomes == [
+            f"{bob.name} has already taken this shift, so the offer cannot be withdrawn.",
+            "won",
+        ]
+        assert (swap.status, assignment.user) == (SwapStatus.CONFIRMED, bob)
