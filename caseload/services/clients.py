@@ -18,11 +18,11 @@ from caseload.services.common import (
     CaseloadError,
     bump,
     check_version,
-    is_member,
 )
 from caseload.validators import normalise_nhs_number, normalise_postcode
 from teams import audit, live
 from teams.models import Team, User
+from teams.selectors import is_member
 
 CLIENT_FIELDS = (
     "name",
@@ -48,7 +48,7 @@ def _clean_client_fields(team: Team, fields: dict[str, Any]) -> dict[str, Any]:
     if "postcode" in fields:
         fields["postcode"] = normalise_postcode(fields["postcode"])
     nurse = fields.get("primary_nurse")
-    if nurse is not None and not is_member(team, nurse):
+    if nurse is not None and not is_member(team=team, user=nurse):
         raise ValidationError({"primary_nurse": "Choose a member of your team."})
     return fields
 

@@ -10,8 +10,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from teams.models import Membership, Team, User
-
 
 class CaseloadError(Exception):
     """A rule was broken; the message is for the person who tried."""
@@ -65,15 +63,12 @@ def bump(obj: Any, fields: Iterable[str]) -> None:
     obj.save(update_fields=[*fields, "version", "field_versions"])
 
 
-def is_member(team: Team, user: User | None) -> bool:
-    return (
-        user is not None and Membership.objects.for_team(team).current().filter(user=user).exists()
-    )
+MAX_MINUTES = 24 * 60
 
 
 def validate_minutes(name: str, minutes: int, *, allow_zero: bool = False) -> None:
     low = 0 if allow_zero else 1
-    if not low <= minutes <= 24 * 60:
+    if not low <= minutes <= MAX_MINUTES:
         raise ValidationError(
-            {name: f"Enter minutes between {low} and 1440 (24 hours)."}, code="minutes"
+            {name: f"Enter minutes between {low} and {MAX_MINUTES} (24 hours)."}, code="minutes"
         )
