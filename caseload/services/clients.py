@@ -8,17 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from caseload.models import (
-    Client,
-    ClientStatus,
-    Visit,
-    VisitStatus,
-)
+from caseload.models import Client, ClientStatus
 from caseload.services.common import (
     CaseloadError,
     bump,
     check_version,
 )
+from caseload.services.visits import visits_cancel_planned
 from caseload.validators import normalise_nhs_number, normalise_postcode
 from teams import audit, live
 from teams.models import Team, User
@@ -95,9 +91,9 @@ def client_set_status(
     client.discharge_reason = reason.strip() if status == ClientStatus.DISCHARGED else ""
     bump(client, ["status", "discharge_reason"])
     if status == ClientStatus.DISCHARGED:
-        Visit.objects.filter(
-            client=client, status=VisitStatus.PLANNED, date__gte=timezone.localdate()
-        ).update(status=VisitStatus.CANCELLED, status_reason="Client discharged")
+        visits_cancel_planned(
+            client=client, reason="Client discharged", from_day=timezone.localdate()
+        )
     audit.record(actor=by, team=client.team, action=f"client.{status}", obj=client)
     live.publish(client.team, "client-changed", client=client.pk)
     live.publish(client.team, "visit-changed")

@@ -55,10 +55,15 @@ def check_version(
         raise VersionConflict(current=obj, attempted=attempted, fields=sorted(overlap))
 
 
-def bump(obj: Any, fields: Iterable[str]) -> None:
+def next_version(obj: Any, fields: Iterable[str]) -> None:
+    """Advance ``obj``'s version and mark ``fields`` as changed in it, without saving."""
     obj.version += 1
     for name in fields:
         obj.field_versions[name] = obj.version
+
+
+def bump(obj: Any, fields: Iterable[str]) -> None:
+    next_version(obj, fields)
     obj.full_clean(exclude=["team", "client", "visit"])
     obj.save(update_fields=[*fields, "version", "field_versions"])
 

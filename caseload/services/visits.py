@@ -30,6 +30,7 @@ from caseload.services.common import (
     VersionConflict,
     bump,
     check_version,
+    next_version,
     now_or,
     validate_minutes,
 )
@@ -156,6 +157,27 @@ def visit_set_status(
     audit.record(actor=by, team=visit.team, action=f"visit.{status}", obj=visit)
     live.publish(visit.team, "visit-changed", visit=visit.pk, version=visit.version)
     return visit
+
+
+def visits_cancel_planned(*, client: Client, reason: str, from_day: date) -> int:
+    """Cancel the client's planned visits from ``from_day`` on, each as a versioned write.
+
+    Runs inside the caller's transaction with the visits locked; each visit's version and the
+    versions of its status fields advance, so a device still holding one of them gets a
+    conflict rather than overwriting the cancellation. The caller publishes the event.
+    """
+    visits = list(
+        Visit.objects.select_for_update().filter(
+            client=client, status=VisitStatus.PLANNED, date__gte=from_day
+        )
+    )
+    changed = ["status", "status_reason"]
+    for visit in visits:
+        visit.status = VisitStatus.CANCELLED
+        visit.status_reason = reason
+        next_version(visit, changed)
+    Visit.objects.bulk_update(visits, [*changed, "version", "field_versions"])
+    return len(visits)
 
 
 @dataclass(frozen=True)
