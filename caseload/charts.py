@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from caseload.models import Rating
 from teams.charts import Series, When, line_chart
@@ -51,7 +52,12 @@ def _describe(ratings: Sequence[Rating], moments: Sequence[When]) -> str:
         % {"concept": label, "first": getattr(first, name), "last": getattr(last, name)}
         for name, label in _concepts()
     )
-    return _("%(count)d ratings from %(start)s to %(end)s: %(changes)s.") % {
+    summary = ngettext(
+        "%(count)d rating from %(start)s to %(end)s: %(changes)s.",
+        "%(count)d ratings from %(start)s to %(end)s: %(changes)s.",
+        len(ratings),
+    )
+    return summary % {
         "count": len(ratings),
         "start": formats.date_format(moments[0], "j M Y"),
         "end": formats.date_format(moments[-1], "j M Y"),
