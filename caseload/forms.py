@@ -17,9 +17,9 @@ from caseload.models import (
     Visit,
     VisitStatus,
 )
-from caseload.selectors import team_members
 from teams.forms import GovukForm
 from teams.models import Team, User
+from teams.selectors import member_users
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -56,7 +56,7 @@ class ClientForm(GovukForm, forms.ModelForm):
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["primary_nurse"].queryset = team_members(team=team)
+        self.fields["primary_nurse"].queryset = member_users(team=team)
         self.fields["primary_nurse"].empty_label = "Nobody yet"
 
     def _post_clean(self) -> None:
@@ -139,7 +139,7 @@ class VisitForm(GovukForm, forms.Form):
 
     def __init__(self, *args, team: Team, client: Client, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = team_members(team=team)
+        self.fields["assigned_to"].queryset = member_users(team=team)
         self.fields["assigned_to"].empty_label = "Not assigned"
         self.fields["interventions"].queryset = Intervention.objects.filter(
             client=client, active=True
@@ -266,7 +266,7 @@ class ReassignForm(GovukForm, forms.Form):
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = team_members(team=team)
+        self.fields["assigned_to"].queryset = member_users(team=team)
         self.fields["assigned_to"].empty_label = "Nobody (unassigned)"
 
 
@@ -300,5 +300,5 @@ class HandoverForm(GovukForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = Client.objects.for_team(team).exclude(status="discharged")
         self.fields["client"].empty_label = "No particular client"
-        self.fields["to"].queryset = team_members(team=team)
+        self.fields["to"].queryset = member_users(team=team)
         self.fields["to"].empty_label = "The whole team"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from teams import audit, live
 from teams.models import CoachGrant, Invitation, Membership, Presence, Role, RoleHolding, Team, User
+from teams.selectors import is_member
 
 
 class TeamError(Exception):
@@ -39,7 +40,7 @@ def member_add(
     *, team: Team, user: User, job_title: str = "", by: User | None = None
 ) -> Membership:
     """Add ``user`` to ``team``; a person already in the team is an error, not a no-op."""
-    if Membership.objects.for_team(team).current().filter(user=user).exists():
+    if is_member(team=team, user=user):
         raise TeamError(f"{user} is already a member of {team}.")
     membership = Membership.objects.create(team=team, user=user, job_title=job_title)
     audit.record(actor=by or user, team=team, action="member.join", obj=membership)
@@ -175,7 +176,7 @@ def role_hand_over(
     with two holders.
     """
     role = Role.objects.select_for_update().get(pk=role.pk)
-    if not Membership.objects.for_team(role.team).current().filter(user=to_user).exists():
+    if not is_member(team=role.team, user=to_user):
         raise TeamError(f"{to_user} is not a member of this team.")
     at = _now(now)
     current = RoleHolding.objects.filter(role=role, ended_at__isnull=True).first()
@@ -200,7 +201,7 @@ def role_hand_over(
 
 @transaction.atomic
 def coach_grant(*, team: Team, coach: User, by: User) -> CoachGrant:
-    if Membership.objects.for_team(team).current().filter(user=coach).exists():
+    if is_member(team=team, user=coach):
         raise TeamError(f"{coach} is a member of this team already.")
     if CoachGrant.objects.for_team(team).filter(coach=coach, revoked_at__isnull=True).exists():
         raise TeamError(f"{coach} already coaches this team.")
