@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from caseload.models import (
+    CLIENT_FIELDS,
     CarePlanProblem,
     Client,
     ClientStatus,
@@ -29,19 +30,7 @@ MINUTES = {"inputmode": "numeric", "class": "govuk-input govuk-input--width-4"}
 class ClientForm(GovukForm, forms.ModelForm):
     class Meta:
         model = Client
-        fields = [
-            "name",
-            "preferred_name",
-            "date_of_birth",
-            "nhs_number",
-            "address",
-            "postcode",
-            "phone",
-            "key_contacts",
-            "consent_notes",
-            "alerts",
-            "primary_nurse",
-        ]
+        fields = CLIENT_FIELDS
         widgets = {
             "date_of_birth": DATE,
             "address": forms.Textarea(attrs={"rows": 3}),

@@ -116,6 +116,22 @@ class ClientStatus(models.TextChoices):
     DISCHARGED = "discharged", "Discharged"
 
 
+# The fields a person edits on a client: the client form shows them, the services accept them.
+CLIENT_FIELDS = (
+    "name",
+    "preferred_name",
+    "date_of_birth",
+    "nhs_number",
+    "address",
+    "postcode",
+    "phone",
+    "key_contacts",
+    "consent_notes",
+    "alerts",
+    "primary_nurse",
+)
+
+
 class Client(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="clients")
     name = models.CharField(max_length=150)

@@ -6,9 +6,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from caseload.models import Client, ClientStatus
+from caseload.models import CLIENT_FIELDS, Client, ClientStatus
 from caseload.services.common import (
     CaseloadError,
     bump,
@@ -16,23 +15,9 @@ from caseload.services.common import (
 )
 from caseload.services.visits import visits_cancel_planned
 from caseload.validators import normalise_nhs_number, normalise_postcode
-from teams import audit, live
+from teams import audit, clock, live
 from teams.models import Team, User
 from teams.selectors import is_member
-
-CLIENT_FIELDS = (
-    "name",
-    "preferred_name",
-    "date_of_birth",
-    "nhs_number",
-    "address",
-    "postcode",
-    "phone",
-    "key_contacts",
-    "consent_notes",
-    "alerts",
-    "primary_nurse",
-)
 
 
 def _clean_client_fields(team: Team, fields: dict[str, Any]) -> dict[str, Any]:
@@ -91,9 +76,7 @@ def client_set_status(
     client.discharge_reason = reason.strip() if status == ClientStatus.DISCHARGED else ""
     bump(client, ["status", "discharge_reason"])
     if status == ClientStatus.DISCHARGED:
-        visits_cancel_planned(
-            client=client, reason="Client discharged", from_day=timezone.localdate()
-        )
+        visits_cancel_planned(client=client, reason="Client discharged", from_day=clock.today())
     audit.record(actor=by, team=client.team, action=f"client.{status}", obj=client)
     live.publish(client.team, "client-changed", client=client.pk)
     live.publish(client.team, "visit-changed")

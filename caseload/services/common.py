@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 
 class CaseloadError(Exception):
@@ -26,10 +24,6 @@ class VersionConflict(CaseloadError):
 
     def __str__(self) -> str:
         return self.message
-
-
-def now_or(now: datetime | None) -> datetime:
-    return now or timezone.now()
 
 
 def check_version(

@@ -17,9 +17,9 @@ from caseload.services.common import (
     VersionConflict,
     bump,
     check_version,
-    now_or,
 )
 from teams import audit, live
+from teams.clock import now_or
 from teams.models import Team, User
 from teams.selectors import is_member
 

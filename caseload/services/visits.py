@@ -31,10 +31,10 @@ from caseload.services.common import (
     bump,
     check_version,
     next_version,
-    now_or,
     validate_minutes,
 )
 from teams import audit, live
+from teams.clock import now_or
 from teams.models import Team, User
 from teams.selectors import is_member, member_users
 

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.utils import timezone
 
 from rota import rules
 from rota.holidays import bank_holidays_between
 from rota.models import Assignment, ShiftRequest
+from teams import clock
 from teams.models import Team, User
 
 FAIRNESS_DAYS = 365
-
-
-def _today(now: datetime | None) -> date:
-    return timezone.localdate(now or timezone.now())
 
 
 def fairness(*, team: Team, members: list[User], now: datetime | None = None) -> list[dict]:
@@ -25,7 +21,7 @@ def fairness(*, team: Team, members: list[User], now: datetime | None = None) ->
 
     Counted by the database in two queries, whatever the team's size.
     """
-    today = _today(now)
+    today = clock.today(now)
     since = today - timedelta(days=FAIRNESS_DAYS)
     holidays = list(bank_holidays_between(since, today))
     night = Q(shift_type__end__lte=F("shift_type__start")) | Q(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from rota import selectors
 from rota.models import (
@@ -19,8 +18,9 @@ from rota.models import (
     SwapStatus,
 )
 from rota.rules import Violation
-from rota.services.common import RotaError, now_or
-from teams import audit, live
+from rota.services.common import RotaError
+from teams import audit, clock, live
+from teams.clock import now_or
 from teams.models import User
 
 
@@ -43,7 +43,7 @@ def _refuse(violations: list[Violation]) -> None:
 def swap_offer(*, assignment: Assignment, by: User, now: datetime | None = None) -> Swap:
     if assignment.user_id != by.pk:
         raise RotaError("You can only offer your own shifts.")
-    if assignment.date < timezone.localdate(now_or(now)):
+    if assignment.date < clock.today(now):
         raise RotaError("This shift is in the past.")
     open_swaps = Swap.objects.for_team(assignment.team).filter(
         assignment=assignment, status__in=(SwapStatus.OFFERED, SwapStatus.ACCEPTED)

@@ -1,4 +1,4 @@
-"""Client writes: discharge cancels planned visits as versioned writes."""
+"""Client writes: one field list for form and service; discharge cancels visits as new versions."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from caseload import services
-from caseload.models import SyncOutcome, VisitStatus
+from caseload.forms import ClientForm
+from caseload.models import CLIENT_FIELDS, SyncOutcome, VisitStatus
 from caseload.sync.apply import sync_mutation_apply
 
 DEVICE = uuid.UUID("0b8f6c2e-3c1d-4c7e-9d3e-8d2f0a7e5b11")
@@ -86,3 +87,12 @@ def test_discharge_tells_the_team_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         _discharge(client_record, alice)
     assert {e["event"] for e in live_events} == {"client-changed", "visit-changed"}
+
+
+def test_the_client_form_offers_exactly_the_fields_the_service_accepts(team):
+    assert list(ClientForm(team=team).fields) == list(CLIENT_FIELDS)
+
+
+def test_a_field_outside_the_client_fields_is_refused(client_record, alice):
+    with pytest.raises(services.CaseloadError, match="Unknown client fields: status"):
+        services.client_update(client=client_record, by=alice, base_version=1, status="discharged")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
 from caseload.services import visits_generate
+from teams import clock
 from teams.models import Team
 
 
@@ -19,5 +19,5 @@ class Command(BaseCommand):
     def handle(self, *args, days: int, team: str | None, **options) -> None:
         teams = Team.objects.filter(slug=team) if team else Team.objects.all()
         for each in teams:
-            created = visits_generate(team=each, start=timezone.localdate(), days=days)
+            created = visits_generate(team=each, start=clock.today(), days=days)
             self.stdout.write(f"{each.name}: {created} visits planned")
