@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import math
 from datetime import date, time
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -84,3 +86,9 @@ def test_planning_the_same_days_again_plans_nothing_and_stays_silent(
         assert services.visits_generate(team=team, start=MONDAY, days=5) == 2
     assert Visit.objects.count() == 5
     assert [e["event"] for e in live_events] == ["visit-changed"]
+
+
+@pytest.mark.parametrize("args", [["--days", "0"], ["--days", "100000"], ["--team", "nowhere"]])
+def test_plan_visits_refuses_a_horizon_or_team_it_cannot_plan(db, args):
+    with pytest.raises(CommandError):
+        call_command("plan_visits", *args, stdout=io.StringIO())
