@@ -4,6 +4,7 @@ from django import forms
 
 from caseload import rules
 from caseload.models import (
+    CLIENT_FIELDS,
     CarePlanProblem,
     Client,
     ClientStatus,
@@ -18,9 +19,9 @@ from caseload.models import (
     Visit,
     VisitStatus,
 )
-from caseload.selectors import team_members
 from teams.forms import GovukForm
 from teams.models import Team, User
+from teams.selectors import member_users
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -43,19 +44,7 @@ def minutes_field(*, label: str, allow_zero: bool = False, **kwargs) -> forms.In
 class ClientForm(GovukForm, forms.ModelForm):
     class Meta:
         model = Client
-        fields = [
-            "name",
-            "preferred_name",
-            "date_of_birth",
-            "nhs_number",
-            "address",
-            "postcode",
-            "phone",
-            "key_contacts",
-            "consent_notes",
-            "alerts",
-            "primary_nurse",
-        ]
+        fields = CLIENT_FIELDS
         widgets = {
             "date_of_birth": DATE,
             "address": forms.Textarea(attrs={"rows": 3}),
@@ -70,7 +59,7 @@ class ClientForm(GovukForm, forms.ModelForm):
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["primary_nurse"].queryset = team_members(team=team)
+        self.fields["primary_nurse"].queryset = member_users(team=team)
         self.fields["primary_nurse"].empty_label = "Nobody yet"
 
     def _post_clean(self) -> None:
@@ -148,7 +137,7 @@ class VisitForm(GovukForm, forms.Form):
 
     def __init__(self, *args, team: Team, client: Client, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = team_members(team=team)
+        self.fields["assigned_to"].queryset = member_users(team=team)
         self.fields["assigned_to"].empty_label = "Not assigned"
         self.fields["interventions"].queryset = Intervention.objects.filter(
             client=client, active=True
@@ -247,7 +236,7 @@ class ReassignForm(GovukForm, forms.Form):
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = team_members(team=team)
+        self.fields["assigned_to"].queryset = member_users(team=team)
         self.fields["assigned_to"].empty_label = "Nobody (unassigned)"
 
 
@@ -273,5 +262,5 @@ class HandoverForm(GovukForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = Client.objects.for_team(team).exclude(status="discharged")
         self.fields["client"].empty_label = "No particular client"
-        self.fields["to"].queryset = team_members(team=team)
+        self.fields["to"].queryset = member_users(team=team)
         self.fields["to"].empty_label = "The whole team"

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caseload.validators import validate_nhs_number, validate_postcode
-from teams.models import Team, TeamScopedQuerySet
+from teams.models import Team, TeamOwned
 
 
 class OmahaDomain(models.TextChoices):
@@ -116,7 +116,32 @@ class ClientStatus(models.TextChoices):
     DISCHARGED = "discharged", "Discharged"
 
 
-class Client(models.Model):
+# The fields a person edits on a client: the client form shows them, the services accept them.
+CLIENT_FIELDS = (
+    "name",
+    "preferred_name",
+    "date_of_birth",
+    "nhs_number",
+    "address",
+    "postcode",
+    "phone",
+    "key_contacts",
+    "consent_notes",
+    "alerts",
+    "primary_nurse",
+)
+
+
+class ClinicalRecord(TeamOwned):
+    """A caseload row: a team that holds clinical records cannot be deleted with them."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class Client(ClinicalRecord):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="clients")
     name = models.CharField(max_length=150)
     preferred_name = models.CharField(max_length=80, blank=True)
@@ -144,8 +169,6 @@ class Client(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
     field_versions = models.JSONField(default=dict, blank=True, editable=False)
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -178,7 +201,7 @@ class Client(models.Model):
         return self.preferred_name or self.name.split(" ")[0]
 
 
-class Versioned(models.Model):
+class Versioned(ClinicalRecord):
     """Offline-editable: a device may generate the key, and every write bumps ``version``."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -197,7 +220,6 @@ class ProblemStatus(models.TextChoices):
 class CarePlanProblem(Versioned):
     """One Omaha problem on a client's care plan, with its two modifiers."""
 
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="problems")
     problem = models.ForeignKey(OmahaProblem, on_delete=models.PROTECT, related_name="+")
     scope = models.CharField(max_length=12, choices=Scope.choices, default=Scope.INDIVIDUAL)
@@ -207,8 +229,6 @@ class CarePlanProblem(Versioned):
         max_length=10, choices=ProblemStatus.choices, default=ProblemStatus.ACTIVE
     )
     created_at = models.DateTimeField(default=timezone.now)
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["problem__code"]
@@ -225,7 +245,6 @@ class CarePlanProblem(Versioned):
 
 
 class Intervention(Versioned):
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="interventions")
     care_problem = models.ForeignKey(
         CarePlanProblem, on_delete=models.PROTECT, related_name="interventions"
@@ -238,8 +257,6 @@ class Intervention(Versioned):
         default=15, validators=[MinValueValidator(1), MaxValueValidator(480)]
     )
     active = models.BooleanField(default=True)
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["care_problem__problem__code", "category"]
@@ -254,7 +271,6 @@ RATING_RANGE = [MinValueValidator(1), MaxValueValidator(5)]
 class Rating(Versioned):
     """Knowledge, Behaviour and Status for one problem at one moment; kept forever."""
 
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="ratings")
     care_problem = models.ForeignKey(
         CarePlanProblem, on_delete=models.PROTECT, related_name="ratings"
@@ -269,8 +285,6 @@ class Rating(Versioned):
     visit = models.ForeignKey(
         "Visit", on_delete=models.PROTECT, null=True, blank=True, related_name="ratings"
     )
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["rated_at"]
@@ -295,7 +309,6 @@ class VisitStatus(models.TextChoices):
 
 
 class Visit(Versioned):
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="visits")
     date = models.DateField()
     window_start = models.TimeField()
@@ -316,8 +329,6 @@ class Visit(Versioned):
     )
     status_reason = models.CharField(max_length=200, blank=True)
     generated = models.BooleanField(default=False)
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "window_start"]
@@ -344,7 +355,6 @@ class Visit(Versioned):
 class VisitRecord(Versioned):
     """What happened at a visit; one per visit, so a second recording is a conflict."""
 
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     visit = models.OneToOneField(Visit, on_delete=models.PROTECT, related_name="record")
     interventions_done = models.ManyToManyField(Intervention, blank=True, related_name="+")
     actual_minutes = models.PositiveSmallIntegerField(
@@ -358,8 +368,6 @@ class VisitRecord(Versioned):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
-    objects = TeamScopedQuerySet.as_manager()
-
     def __str__(self) -> str:
         return f"Record of {self.visit}"
 
@@ -367,7 +375,6 @@ class VisitRecord(Versioned):
 class Note(Versioned):
     """Append-only clinical note; a correction is an addendum pointing at what it corrects."""
 
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="notes")
     visit = models.ForeignKey(
         Visit, on_delete=models.PROTECT, null=True, blank=True, related_name="notes"
@@ -378,8 +385,6 @@ class Note(Versioned):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]
@@ -403,7 +408,6 @@ FRONTLINE = {TimeCategory.DIRECT}
 class TimeEntry(Versioned):
     """Minutes of one member's day in one category; visit records fill direct care and travel."""
 
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries"
     )
@@ -417,8 +421,6 @@ class TimeEntry(Versioned):
         VisitRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="time_entries"
     )
     created_at = models.DateTimeField(default=timezone.now)
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "created_at"]
@@ -435,7 +437,6 @@ class TimeEntry(Versioned):
 
 
 class Handover(Versioned):
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, null=True, blank=True, related_name="handovers"
     )
@@ -455,8 +456,6 @@ class Handover(Versioned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = TeamScopedQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at"]
 
@@ -470,7 +469,7 @@ class SyncOutcome(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
-class SyncMutation(models.Model):
+class SyncMutation(ClinicalRecord):
     """Every mutation a device sent, with its one outcome; conflicts and rejections wait here.
 
     The first row for a mutation id is its original (written in the same transaction as the
@@ -478,7 +477,6 @@ class SyncMutation(models.Model):
     rejected, so nothing a device sent is ever lost.
     """
 
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     mutation_id = models.UUIDField()
     original = models.BooleanField(default=True)
@@ -496,8 +494,6 @@ class SyncMutation(models.Model):
     saved_values = models.JSONField(default=dict, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution = models.CharField(max_length=20, blank=True)
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["received_at", "pk"]

@@ -29,7 +29,7 @@ def client_summary(request: HttpRequest, client: Client) -> HttpResponse:
         "client": client,
         "plan": plan,
         "charts": {
-            v.care_problem.pk: kbs_chart(v.ratings, title=f"Ratings: {v.care_problem.problem}")
+            v.care_problem.pk: kbs_chart(v.ratings, problem=v.care_problem.problem, table=False)
             for v in plan
         },
         "kbs_labels": KBS_LABELS,

@@ -24,7 +24,8 @@ from caseload.models import (
     VisitStatus,
 )
 from caseload.validators import normalise_nhs_number, normalise_postcode
-from teams.models import AuditEvent, Membership, Team, User
+from teams.models import AuditEvent, Team, User
+from teams.selectors import member_users
 
 PAGE_SIZE = 25
 
@@ -83,12 +84,6 @@ def client_search(*, team: Team, query: str = "", status: str = "", page: int = 
     return Paginator(clients.order_by("name", "pk"), PAGE_SIZE).get_page(page)
 
 
-def team_members(*, team: Team) -> QuerySet[User]:
-    return User.objects.filter(
-        pk__in=Membership.objects.for_team(team).current().values("user")
-    ).order_by("name")
-
-
 def open_handovers(*, team: Team, member: User) -> QuerySet[Handover]:
     return (
         Handover.objects.for_team(team)
@@ -140,7 +135,7 @@ class BoardColumn:
 
 def team_board(*, team: Team, day: date) -> list[BoardColumn]:
     """Today's visits for everyone, one column per member and one for unassigned visits."""
-    members = list(team_members(team=team))
+    members = list(member_users(team=team))
     columns = {m.pk: BoardColumn(member=m, visits=[]) for m in members}
     unassigned = BoardColumn(member=None, visits=[])
     visits = _visits_with_context(Visit.objects.for_team(team).filter(date=day)).order_by(

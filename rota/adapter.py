@@ -73,7 +73,7 @@ def build_problem(*, period: RotaPeriod, allow_changes: bool = False) -> Built:
     days = period.dates
     index = {d: i for i, d in enumerate(days)}
     weeks = period.days / 7
-    members = selectors.current_members(team=team)
+    members = list(selectors.member_users(team=team))
     ids = _staff_ids(members)
     # Retired types stay in the problem so published shifts on them can be kept; nobody is
     # planned onto one afresh.

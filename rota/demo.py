@@ -19,7 +19,7 @@ SHIFTS = [
 
 def seed(team: Team) -> None:
     """Give ``team`` a rota set-up and a draft period starting this Monday (idempotent)."""
-    members = selectors.current_members(team=team)
+    members = list(selectors.member_users(team=team))
     if not members or ShiftType.objects.for_team(team).exists():
         return
     by = members[0]

@@ -3,9 +3,9 @@ from __future__ import annotations
 from django import forms
 
 from rota.models import Colour, Priority, ShiftType, Skill, Weekday, WeeklyRestReference
-from rota.selectors import current_members
 from teams.forms import GovukForm
 from teams.models import Team, User
+from teams.selectors import member_users
 
 
 class RotaForm(GovukForm):
@@ -108,10 +108,6 @@ class MemberChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-def _members(team: Team):
-    return User.objects.filter(pk__in=[u.pk for u in current_members(team=team)]).order_by("name")
-
-
 class ContractForm(RotaForm, forms.Form):
     user = MemberChoiceField(label="Member", queryset=User.objects.none())
     hours_per_week = forms.DecimalField(
@@ -130,7 +126,7 @@ class ContractForm(RotaForm, forms.Form):
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = _members(team)
+        self.fields["user"].queryset = member_users(team=team)
 
 
 class TeamRulesForm(RotaForm, forms.Form):
@@ -185,7 +181,7 @@ class MemberSkillsForm(RotaForm, forms.Form):
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = _members(team)
+        self.fields["user"].queryset = member_users(team=team)
         self.fields["skills"].queryset = Skill.objects.for_team(team)
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from rota import plan_words
-from teams.models import Team, TeamScopedQuerySet
+from teams.models import Team, TeamOwned, TeamScopedQuerySet
 
 NIGHT_STARTS = time(20, 0)
 
@@ -29,7 +29,7 @@ class Colour(models.TextChoices):
     GREY = "grey", "Grey"
 
 
-class ShiftType(models.Model):
+class ShiftType(TeamOwned):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="shift_types")
     name = models.CharField(max_length=40)
     start = models.TimeField()
@@ -43,8 +43,6 @@ class ShiftType(models.Model):
         help_text="A retired shift type stays on the rotas it is on but is offered for no new "
         "shifts, cover or planning.",
     )
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["start", "name"]
@@ -75,11 +73,9 @@ class ShiftType(models.Model):
         return f"{self.name} {self.start:%H:%M}–{self.end:%H:%M}"
 
 
-class Skill(models.Model):
+class Skill(TeamOwned):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="skills")
     name = models.CharField(max_length=60)
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -91,14 +87,11 @@ class Skill(models.Model):
         return self.name
 
 
-class MemberSkill(models.Model):
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+class MemberSkill(TeamOwned):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rota_skills"
     )
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="holders")
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -119,7 +112,7 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
-class CoverNeed(models.Model):
+class CoverNeed(TeamOwned):
     """How many people a shift needs on a weekday, or on one date (which then wins)."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="cover_needs")
@@ -129,8 +122,6 @@ class CoverNeed(models.Model):
     minimum = models.PositiveSmallIntegerField()
     preferred = models.PositiveSmallIntegerField()
     required_skills = models.ManyToManyField(Skill, blank=True, related_name="cover_needs")
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "weekday", "shift_type__start"]
@@ -157,7 +148,7 @@ class CoverNeed(models.Model):
         return f"{self.shift_type.name} on {when}"
 
 
-class Contract(models.Model):
+class Contract(TeamOwned):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="contracts")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rota_contracts"
@@ -179,8 +170,6 @@ class Contract(models.Model):
         help_text="Only with the person's written agreement (Working Time Regulations, reg 5).",
     )
     leave_days_per_year = models.DecimalField(max_digits=4, decimal_places=1, default=Decimal("28"))
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -224,16 +213,13 @@ class TeamRules(models.Model):
         return f"Rules of {self.team}"
 
 
-class Availability(models.Model):
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+class Availability(TeamOwned):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rota_availability"
     )
     date = models.DateField()
     available = models.BooleanField(default=False)
     note = models.CharField(max_length=200, blank=True)
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["date"]
@@ -253,8 +239,7 @@ class LeaveStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class LeaveRequest(models.Model):
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+class LeaveRequest(TeamOwned):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rota_leave"
     )
@@ -268,8 +253,6 @@ class LeaveRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date"]
@@ -302,10 +285,9 @@ class Priority(models.IntegerChoices):
     HIGH = 3, "High"
 
 
-class ShiftRequest(models.Model):
+class ShiftRequest(TeamOwned):
     """A wish to work (``on``) or not work a shift on a date; no shift type means any shift."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rota_requests"
     )
@@ -314,8 +296,6 @@ class ShiftRequest(models.Model):
     on = models.BooleanField()
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.MEDIUM)
     created_at = models.DateTimeField(default=timezone.now)
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["date"]
@@ -329,7 +309,7 @@ class PeriodStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-class RotaPeriod(models.Model):
+class RotaPeriod(TeamOwned):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="rota_periods")
     start = models.DateField()
     days = models.PositiveSmallIntegerField(
@@ -342,8 +322,6 @@ class RotaPeriod(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start"]
@@ -375,10 +353,9 @@ class Source(models.TextChoices):
     CLAIM = "claim", "Claimed open shift"
 
 
-class Assignment(models.Model):
+class Assignment(TeamOwned):
     """One person on one shift on one day; at most one shift a day per person."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     period = models.ForeignKey(RotaPeriod, on_delete=models.CASCADE, related_name="assignments")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rota_assignments"
@@ -389,8 +366,6 @@ class Assignment(models.Model):
     published = models.BooleanField(
         default=False, help_text="Part of a published rota: the planner keeps it unless allowed."
     )
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "shift_type__start"]
@@ -419,8 +394,7 @@ PLAN_STALE_REASON = gettext_lazy(
 )
 
 
-class PlanRun(models.Model):
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+class PlanRun(TeamOwned):
     period = models.ForeignKey(RotaPeriod, on_delete=models.CASCADE, related_name="plan_runs")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -436,8 +410,6 @@ class PlanRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     explanation = models.TextField(blank=True)
     issues = models.JSONField(default=list, blank=True)
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -492,10 +464,9 @@ class SwapStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class Swap(models.Model):
+class Swap(TeamOwned):
     """An offer of one's shift to a colleague; the ``status`` row is locked when it moves."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="swaps")
     offered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -511,8 +482,6 @@ class Swap(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=SwapStatus.choices, default=SwapStatus.OFFERED)
 
-    objects = TeamScopedQuerySet.as_manager()
-
     class Meta:
         ordering = ["-offered_at"]
 
@@ -520,18 +489,15 @@ class Swap(models.Model):
         return f"Swap of {self.assignment} ({self.status})"
 
 
-class CalendarFeed(models.Model):
+class CalendarFeed(TeamOwned):
     """A private calendar link; only a hash of its token is stored, and it can be revoked."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rota_feeds"
     )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -12,7 +12,8 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 
-from teams.models import CoachGrant, Membership, Team, User
+from teams.models import CoachGrant, Team, User
+from teams.selectors import is_member
 
 
 class Access(enum.Enum):
@@ -33,11 +34,16 @@ def team_access(*, user: User, slug: str) -> tuple[Team, Access]:
     team = Team.objects.filter(slug=slug).first()
     if team is None:
         raise Http404
-    if Membership.objects.for_team(team).current().filter(user=user).exists():
+    if is_member(team=team, user=user):
         return team, Access.MEMBER
     if CoachGrant.objects.for_team(team).filter(coach=user, revoked_at__isnull=True).exists():
         return team, Access.COACH
     raise Http404
+
+
+def team_context(request: TeamRequest, **extra: object) -> dict[str, object]:
+    """Start every team page's context: the team, and whether the reader is a coach."""
+    return {"team": request.team, "is_coach": request.access is Access.COACH, **extra}
 
 
 def team_for_member(*, user: User, slug: str) -> Team:

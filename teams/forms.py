@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from teams.models import Membership, Team, User
+from teams.models import Team, User
+from teams.selectors import member_users
 
 
 def _govuk_class(widget: forms.Widget) -> str:
@@ -88,9 +89,7 @@ class HandOverForm(GovukForm, forms.Form):
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = User.objects.filter(
-            pk__in=Membership.objects.for_team(team).current().values("user")
-        ).order_by("name")
+        self.fields["to"].queryset = member_users(team=team)
 
 
 class CoachGrantForm(GovukForm, forms.Form):

@@ -128,12 +128,26 @@ class TeamScopedQuerySet(models.QuerySet):
         return self.filter(team=team)
 
 
+class TeamOwned(models.Model):
+    """A row that belongs to one team: its non-null key and the scoped queryset to read it.
+
+    A subclass may redeclare ``team`` for another ``related_name`` or ``on_delete``.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
 class MembershipQuerySet(TeamScopedQuerySet):
     def current(self) -> MembershipQuerySet:
         return self.filter(left_at__isnull=True)
 
 
-class Membership(models.Model):
+class Membership(TeamOwned):
     """One stretch of a person's time in a team; leaving closes it, rejoining opens another."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
@@ -160,14 +174,12 @@ class Membership(models.Model):
         return f"{self.user} in {self.team}"
 
 
-class Role(models.Model):
+class Role(TeamOwned):
     """A responsibility the team defines (planner, training, quality) and rotates."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="roles")
     name = models.CharField(max_length=80)
     description = models.CharField(max_length=300, blank=True)
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -179,7 +191,7 @@ class Role(models.Model):
         return self.name
 
 
-class RoleHolding(models.Model):
+class RoleHolding(TeamOwned):
     """Who held a role and when; the open row (no ``ended_at``) is the current holder."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="role_holdings")
@@ -192,8 +204,6 @@ class RoleHolding(models.Model):
     handed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
-
-    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
@@ -209,7 +219,7 @@ class RoleHolding(models.Model):
         return f"{self.holder} as {self.role}"
 
 
-class CoachGrant(models.Model):
+class CoachGrant(TeamOwned):
     """A team's grant of read-only access to a coach; the team may revoke it at any time."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="coach_grants")
@@ -225,8 +235,6 @@ class CoachGrant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
 
-    objects = TeamScopedQuerySet.as_manager()
-
     class Meta:
         ordering = ["-granted_at"]
         constraints = [
@@ -241,7 +249,7 @@ class CoachGrant(models.Model):
         return f"{self.coach} coaches {self.team}"
 
 
-class Invitation(models.Model):
+class Invitation(TeamOwned):
     """A single-use, expiring link; only a hash of its token is stored."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
@@ -258,8 +266,6 @@ class Invitation(models.Model):
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
-    objects = TeamScopedQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at"]
 
@@ -267,7 +273,7 @@ class Invitation(models.Model):
         return f"Invitation for {self.email} to {self.team}"
 
 
-class Presence(models.Model):
+class Presence(TeamOwned):
     """One open team socket. Stored in the database so every server process sees everyone.
 
     Each socket refreshes ``seen_at`` while it is open, so the row of a server process that died
@@ -281,8 +287,6 @@ class Presence(models.Model):
     channel_name = models.CharField(max_length=200, unique=True)
     connected_at = models.DateTimeField(default=timezone.now)
     seen_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    objects = TeamScopedQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.user} online in {self.team}"

@@ -31,6 +31,19 @@ def current_members(*, team: Team) -> QuerySet[Membership]:
     return Membership.objects.for_team(team).current().select_related("user").order_by("user__name")
 
 
+def member_users(*, team: Team) -> QuerySet[User]:
+    """Current members as users in name order: the one list that pickers and planners read."""
+    return User.objects.filter(
+        pk__in=Membership.objects.for_team(team).current().values("user")
+    ).order_by("name", "pk")
+
+
+def is_member(*, team: Team, user: User | None) -> bool:
+    return (
+        user is not None and Membership.objects.for_team(team).current().filter(user=user).exists()
+    )
+
+
 def member_count(*, team: Team) -> int:
     return Membership.objects.for_team(team).current().count()
 

@@ -9,10 +9,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from teams import audit, live
+from teams import audit, clock, live
 from teams.models import (
     CoachGrant,
     Invitation,
@@ -24,14 +23,11 @@ from teams.models import (
     Team,
     User,
 )
+from teams.selectors import is_member
 
 
 class TeamError(Exception):
     """A domain rule was broken; the message is meant for the person who tried."""
-
-
-def _now(now: datetime | None) -> datetime:
-    return now or timezone.now()
 
 
 def hash_token(token: str) -> str:
@@ -50,7 +46,7 @@ def member_add(
     *, team: Team, user: User, job_title: str = "", by: User | None = None
 ) -> Membership:
     """Add ``user`` to ``team``; a person already in the team is an error, not a no-op."""
-    if Membership.objects.for_team(team).current().filter(user=user).exists():
+    if is_member(team=team, user=user):
         raise TeamError(f"{user} is already a member of {team}.")
     membership = Membership.objects.create(team=team, user=user, job_title=job_title)
     audit.record(actor=by or user, team=team, action="member.join", obj=membership)
@@ -63,7 +59,7 @@ def member_leave(*, membership: Membership, by: User, now: datetime | None = Non
     """Close the membership and any roles the person held; history stays."""
     if membership.left_at is not None:
         raise TeamError(f"{membership.user} has already left {membership.team}.")
-    membership.left_at = _now(now)
+    membership.left_at = clock.now_or(now)
     membership.save(update_fields=["left_at"])
     RoleHolding.objects.for_team(membership.team).filter(
         holder=membership.user, ended_at__isnull=True
@@ -83,7 +79,7 @@ def invitation_create(
     if Membership.objects.for_team(team).current().filter(user__email__iexact=email).exists():
         raise TeamError(f"{email} is already a member of {team}.")
     token = secrets.token_urlsafe(32)
-    created = _now(now)
+    created = clock.now_or(now)
     invitation = Invitation.objects.create(
         team=team,
         email=email,
@@ -100,7 +96,7 @@ def invitation_create(
 def invitation_withdraw(*, invitation: Invitation, by: User, now: datetime | None = None) -> None:
     if invitation.accepted_at is not None:
         raise TeamError("This invitation has already been used.")
-    invitation.withdrawn_at = _now(now)
+    invitation.withdrawn_at = clock.now_or(now)
     invitation.save(update_fields=["withdrawn_at"])
     audit.record(actor=by, team=invitation.team, action="invitation.withdraw", obj=invitation)
 
@@ -113,7 +109,7 @@ def invitation_problem(invitation: Invitation | None, *, now: datetime | None = 
         return "This invitation has already been used. Log in, or ask your team for a new one."
     if invitation.withdrawn_at is not None:
         return "This invitation was withdrawn. Ask your team for a new one."
-    if invitation.expires_at <= _now(now):
+    if invitation.expires_at <= clock.now_or(now):
         return "This invitation has expired. Ask your team for a new one."
     return ""
 
@@ -156,7 +152,7 @@ def invitation_accept(
             raise TeamError("You already have an account. Log in first.") from None
         audit.record(actor=user, team=invitation.team, action="user.create", obj=user)
     membership = member_add(team=invitation.team, user=user, by=user)
-    invitation.accepted_at = _now(now)
+    invitation.accepted_at = clock.now_or(now)
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit.record(actor=user, team=invitation.team, action="invitation.accept", obj=invitation)
@@ -186,9 +182,9 @@ def role_hand_over(
     with two holders.
     """
     role = Role.objects.select_for_update().get(pk=role.pk)
-    if not Membership.objects.for_team(role.team).current().filter(user=to_user).exists():
+    if not is_member(team=role.team, user=to_user):
         raise TeamError(f"{to_user} is not a member of this team.")
-    at = _now(now)
+    at = clock.now_or(now)
     current = RoleHolding.objects.filter(role=role, ended_at__isnull=True).first()
     if current is not None:
         if current.holder_id == to_user.pk:
@@ -211,7 +207,7 @@ def role_hand_over(
 
 @transaction.atomic
 def coach_grant(*, team: Team, coach: User, by: User) -> CoachGrant:
-    if Membership.objects.for_team(team).current().filter(user=coach).exists():
+    if is_member(team=team, user=coach):
         raise TeamError(f"{coach} is a member of this team already.")
     if CoachGrant.objects.for_team(team).filter(coach=coach, revoked_at__isnull=True).exists():
         raise TeamError(f"{coach} already coaches this team.")
@@ -225,7 +221,7 @@ def coach_grant(*, team: Team, coach: User, by: User) -> CoachGrant:
 def coach_revoke(*, grant: CoachGrant, by: User, now: datetime | None = None) -> CoachGrant:
     if grant.revoked_at is not None:
         raise TeamError("This coach's access was already revoked.")
-    grant.revoked_at = _now(now)
+    grant.revoked_at = clock.now_or(now)
     grant.revoked_by = by
     grant.save(update_fields=["revoked_at", "revoked_by"])
     audit.record(actor=by, team=grant.team, action="coach.revoke", obj=grant)
@@ -241,7 +237,7 @@ def presence_join(*, team: Team, user: User, channel_name: str) -> None:
 
 def presence_seen(*, channel_name: str, now: datetime | None = None) -> None:
     """Refresh an open socket's presence (its consumer calls this every heartbeat)."""
-    Presence.objects.filter(channel_name=channel_name).update(seen_at=_now(now))
+    Presence.objects.filter(channel_name=channel_name).update(seen_at=clock.now_or(now))
 
 
 @transaction.atomic

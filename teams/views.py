@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from teams import selectors, services
-from teams.access import Access, TeamRequest, team_view
+from teams.access import TeamRequest, team_context, team_view
 from teams.forms import (
     AcceptInvitationForm,
     CoachGrantForm,
@@ -62,14 +62,10 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _team_context(request: TeamRequest, **extra) -> dict:
-    return {"team": request.team, "is_coach": request.access is Access.COACH, **extra}
-
-
 @team_view()
 def team_page(request: TeamRequest) -> HttpResponse:
     members = selectors.members_with_presence(team=request.team)
-    context = _team_context(
+    context = team_context(
         request,
         members=members,
         roles=selectors.roles_with_holders(team=request.team),
@@ -82,7 +78,7 @@ def team_page(request: TeamRequest) -> HttpResponse:
 @team_view()
 def online_fragment(request: TeamRequest) -> HttpResponse:
     members = selectors.members_with_presence(team=request.team)
-    return render(request, "teams/_online.html", _team_context(request, members=members))
+    return render(request, "teams/_online.html", team_context(request, members=members))
 
 
 @team_view()
@@ -93,7 +89,7 @@ def members_page(request: TeamRequest) -> HttpResponse:
 def _members_response(request: TeamRequest, *, invite_form: InvitationForm) -> HttpResponse:
     team = request.team
     members = list(selectors.current_members(team=team))
-    context = _team_context(
+    context = team_context(
         request,
         members=members,
         history=selectors.membership_history(team=team).exclude(left_at__isnull=True),
@@ -124,7 +120,7 @@ def invitation_create(request: TeamRequest) -> HttpResponse:
             return render(
                 request,
                 "teams/invitation_created.html",
-                _team_context(request, invitation=invitation, link=link),
+                team_context(request, invitation=invitation, link=link),
             )
     return _members_response(request, invite_form=form)
 
@@ -190,7 +186,7 @@ def member_leave(request: TeamRequest, membership_id: int) -> HttpResponse:
             return redirect("home")
         messages.success(request, f"{membership.user} is recorded as having left the team.")
         return redirect("teams:members", team_slug=request.team.slug)
-    return render(request, "teams/member_leave.html", _team_context(request, membership=membership))
+    return render(request, "teams/member_leave.html", team_context(request, membership=membership))
 
 
 @team_view()
@@ -199,7 +195,7 @@ def roles_page(request: TeamRequest) -> HttpResponse:
 
 
 def _roles_response(request: TeamRequest, *, role_form: RoleForm) -> HttpResponse:
-    context = _team_context(
+    context = team_context(
         request,
         roles=selectors.roles_with_holders(team=request.team),
         role_form=role_form,
@@ -234,9 +230,7 @@ def role_hand_over(request: TeamRequest, role_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{form.cleaned_data['to']} now holds the {role} role.")
             return redirect("teams:roles", team_slug=request.team.slug)
-    return render(
-        request, "teams/role_hand_over.html", _team_context(request, role=role, form=form)
-    )
+    return render(request, "teams/role_hand_over.html", team_context(request, role=role, form=form))
 
 
 @team_view(write=True)
@@ -271,7 +265,7 @@ def coach_revoke(request: TeamRequest, grant_id: int) -> HttpResponse:
 @team_view(write=True)
 def audit_page(request: TeamRequest) -> HttpResponse:
     events = selectors.audit_trail(team=request.team, limit=200)
-    return render(request, "teams/audit.html", _team_context(request, events=events))
+    return render(request, "teams/audit.html", team_context(request, events=events))
 
 
 class LogoutView(auth_views.LogoutView):

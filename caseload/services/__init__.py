@@ -1,7 +1,12 @@
 """Writes for the caseload. Online forms and the offline sync call these same functions.
 
-Each runs in one transaction, checks the version the write was based on, audits, and tells the
-team after commit.
+Each runs in one transaction and tells the team after commit. A write that changes an existing
+offline-editable row (client, visit, time entry, handover) checks the version it was based on
+(``check_version``; ``None`` means "no base", as for a new time entry) and advances the row's
+version and the versions of the fields it changed, including rows changed as a consequence
+(discharge cancels planned visits). Writes that only add rows (care-plan entries, ratings,
+notes, records, new visits) have no earlier version to conflict with. Changes a person makes
+are audited.
 """
 
 from caseload.services.careplan import care_problem_add, intervention_add, note_add, rating_add
@@ -22,6 +27,7 @@ from caseload.services.visits import (
     visit_record_save,
     visit_set_status,
     visit_update,
+    visits_cancel_planned,
     visits_generate,
 )
 
@@ -46,5 +52,6 @@ __all__ = [
     "visit_reassign",
     "visit_set_status",
     "visit_update",
+    "visits_cancel_planned",
     "visits_generate",
 ]

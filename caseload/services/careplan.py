@@ -20,9 +20,9 @@ from caseload.models import (
 )
 from caseload.services.common import (
     CaseloadError,
-    now_or,
 )
 from teams import audit, live
+from teams.clock import now_or
 from teams.models import User
 
 

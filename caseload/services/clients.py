@@ -6,37 +6,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from caseload.models import (
-    Client,
-    ClientStatus,
-    Visit,
-    VisitStatus,
-)
+from caseload.models import CLIENT_FIELDS, Client, ClientStatus
 from caseload.services.common import (
     CaseloadError,
     bump,
     check_version,
-    is_member,
 )
+from caseload.services.visits import visits_cancel_planned
 from caseload.validators import normalise_nhs_number, normalise_postcode
-from teams import audit, live
+from teams import audit, clock, live
 from teams.models import Team, User
-
-CLIENT_FIELDS = (
-    "name",
-    "preferred_name",
-    "date_of_birth",
-    "nhs_number",
-    "address",
-    "postcode",
-    "phone",
-    "key_contacts",
-    "consent_notes",
-    "alerts",
-    "primary_nurse",
-)
+from teams.selectors import is_member
 
 
 def _clean_client_fields(team: Team, fields: dict[str, Any]) -> dict[str, Any]:
@@ -48,7 +29,7 @@ def _clean_client_fields(team: Team, fields: dict[str, Any]) -> dict[str, Any]:
     if "postcode" in fields:
         fields["postcode"] = normalise_postcode(fields["postcode"])
     nurse = fields.get("primary_nurse")
-    if nurse is not None and not is_member(team, nurse):
+    if nurse is not None and not is_member(team=team, user=nurse):
         raise ValidationError({"primary_nurse": "Choose a member of your team."})
     return fields
 
@@ -95,9 +76,7 @@ def client_set_status(
     client.discharge_reason = reason.strip() if status == ClientStatus.DISCHARGED else ""
     bump(client, ["status", "discharge_reason"])
     if status == ClientStatus.DISCHARGED:
-        Visit.objects.filter(
-            client=client, status=VisitStatus.PLANNED, date__gte=timezone.localdate()
-        ).update(status=VisitStatus.CANCELLED, status_reason="Client discharged")
+        visits_cancel_planned(client=client, reason="Client discharged", from_day=clock.today())
     audit.record(actor=by, team=client.team, action=f"client.{status}", obj=client)
     live.publish(client.team, "client-changed", client=client.pk)
     live.publish(client.team, "visit-changed")

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from caseload import rules
-from teams.models import Membership, Team, User
 
 
 class CaseloadError(Exception):
@@ -29,10 +26,6 @@ class VersionConflict(CaseloadError):
 
     def __str__(self) -> str:
         return self.message
-
-
-def now_or(now: datetime | None) -> datetime:
-    return now or timezone.now()
 
 
 def check_version(
@@ -58,18 +51,17 @@ def check_version(
         raise VersionConflict(current=obj, attempted=attempted, fields=sorted(overlap))
 
 
-def bump(obj: Any, fields: Iterable[str]) -> None:
+def next_version(obj: Any, fields: Iterable[str]) -> None:
+    """Advance ``obj``'s version and mark ``fields`` as changed in it, without saving."""
     obj.version += 1
     for name in fields:
         obj.field_versions[name] = obj.version
+
+
+def bump(obj: Any, fields: Iterable[str]) -> None:
+    next_version(obj, fields)
     obj.full_clean(exclude=["team", "client", "visit"])
     obj.save(update_fields=[*fields, "version", "field_versions"])
-
-
-def is_member(team: Team, user: User | None) -> bool:
-    return (
-        user is not None and Membership.objects.for_team(team).current().filter(user=user).exists()
-    )
 
 
 def validate_minutes(name: str, minutes: int, *, allow_zero: bool = False) -> None:

@@ -17,11 +17,11 @@ from caseload.services.common import (
     VersionConflict,
     bump,
     check_version,
-    is_member,
-    now_or,
 )
 from teams import audit, live
+from teams.clock import now_or
 from teams.models import Team, User
+from teams.selectors import is_member
 
 
 @transaction.atomic
@@ -36,7 +36,7 @@ def handover_create(
 ) -> Handover:
     if not text.strip():
         raise ValidationError({"text": "Write the handover."})
-    if to is not None and not is_member(team, to):
+    if to is not None and not is_member(team=team, user=to):
         raise ValidationError({"to": "Choose a member of your team, or the whole team."})
     if client is not None and client.team_id != team.pk:
         raise CaseloadError("That client is not in your team.")

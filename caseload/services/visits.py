@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,18 +23,20 @@ from caseload.models import (
     VisitRecord,
     VisitStatus,
 )
+from caseload.rules import MINUTES_MAX
 from caseload.services.careplan import note_add, rating_add
 from caseload.services.common import (
     CaseloadError,
     VersionConflict,
     bump,
     check_version,
-    is_member,
-    now_or,
+    next_version,
     validate_minutes,
 )
 from teams import audit, live
+from teams.clock import now_or
 from teams.models import Team, User
+from teams.selectors import is_member, member_users
 
 
 def _check_window(window_start: time, window_end: time) -> None:
@@ -53,11 +56,10 @@ def visit_create(
     assigned_to: User | None,
     interventions: Iterable[Intervention] = (),
     visit_id: uuid.UUID | None = None,
-    generated: bool = False,
 ) -> Visit:
     _check_window(window_start, window_end)
     validate_minutes("planned_minutes", planned_minutes)
-    if assigned_to is not None and not is_member(client.team, assigned_to):
+    if assigned_to is not None and not is_member(team=client.team, user=assigned_to):
         raise ValidationError({"assigned_to": "Choose a member of your team."})
     interventions = list(interventions)
     if any(i.client_id != client.pk for i in interventions):
@@ -71,11 +73,9 @@ def visit_create(
         window_end=window_end,
         planned_minutes=planned_minutes,
         assigned_to=assigned_to,
-        generated=generated,
     )
     visit.interventions.set(interventions)
-    if not generated:
-        audit.record(actor=by, team=client.team, action="visit.create", obj=visit)
+    audit.record(actor=by, team=client.team, action="visit.create", obj=visit)
     live.publish(client.team, "visit-changed", visit=visit.pk)
     return visit
 
@@ -121,7 +121,7 @@ def visit_reassign(*, visit: Visit, by: User, base_version: int, to: User | None
     check_version(visit, base_version, {"assigned_to": to})
     if visit.status != VisitStatus.PLANNED:
         raise CaseloadError("Only a planned visit can be reassigned.")
-    if to is not None and not is_member(visit.team, to):
+    if to is not None and not is_member(team=visit.team, user=to):
         raise ValidationError({"assigned_to": "Choose a member of your team."})
     visit.assigned_to = to
     bump(visit, ["assigned_to"])
@@ -157,6 +157,27 @@ def visit_set_status(
     audit.record(actor=by, team=visit.team, action=f"visit.{status}", obj=visit)
     live.publish(visit.team, "visit-changed", visit=visit.pk, version=visit.version)
     return visit
+
+
+def visits_cancel_planned(*, client: Client, reason: str, from_day: date) -> int:
+    """Cancel the client's planned visits from ``from_day`` on, each as a versioned write.
+
+    Runs inside the caller's transaction with the visits locked; each visit's version and the
+    versions of its status fields advance, so a device still holding one of them gets a
+    conflict rather than overwriting the cancellation. The caller publishes the event.
+    """
+    visits = list(
+        Visit.objects.select_for_update().filter(
+            client=client, status=VisitStatus.PLANNED, date__gte=from_day
+        )
+    )
+    changed = ["status", "status_reason"]
+    for visit in visits:
+        visit.status = VisitStatus.CANCELLED
+        visit.status_reason = reason
+        next_version(visit, changed)
+    Visit.objects.bulk_update(visits, [*changed, "version", "field_versions"])
+    return len(visits)
 
 
 @dataclass(frozen=True)
@@ -290,17 +311,31 @@ def _due(frequency: str, day: date) -> int:
     return rules.get(frequency, 0)
 
 
+def _slots(
+    interventions: list[Intervention], day: date
+) -> Iterator[tuple[tuple[time, time], list[Intervention]]]:
+    """Yield each window of ``day`` that needs a visit, with the interventions due in it."""
+    for slot, window in enumerate((MORNING, EVENING)):
+        due = [i for i in interventions if _due(i.frequency, day) > slot]
+        if due:
+            yield window, due
+
+
 @transaction.atomic
 def visits_generate(*, team: Team, start: date, days: int, by: User | None = None) -> int:
     """Plan visits for ``days`` from ``start`` from each active care plan's frequencies.
 
     Idempotent: a client and day that already has a generated visit in that part of the day is
-    left alone, so the rolling horizon can be extended every night.
+    left alone, so the rolling horizon can be extended every night. The visits and their
+    intervention links are inserted in bulk, so the number of queries does not grow with the
+    number of visits, and the team hears one ``visit-changed`` event. A primary nurse who has
+    left the team is not assigned.
     """
     interventions = (
         Intervention.objects.for_team(team)
         .filter(active=True, care_problem__status="active", client__status=ClientStatus.ACTIVE)
         .select_related("client")
+        .order_by("client_id", "pk")
     )
     by_client: dict[int, list[Intervention]] = {}
     for intervention in interventions:
@@ -310,26 +345,33 @@ def visits_generate(*, team: Team, start: date, days: int, by: User | None = Non
         .filter(generated=True, date__gte=start, date__lt=start + timedelta(days=days))
         .values_list("client_id", "date", "window_start")
     )
-    created = 0
+    members = set(member_users(team=team).values_list("pk", flat=True))
+    visits: list[Visit] = []
+    links: list[Any] = []
+    Link = Visit.interventions.through
     for day in (start + timedelta(days=n) for n in range(days)):
         for client_interventions in by_client.values():
             client = client_interventions[0].client
-            for slot, window in enumerate((MORNING, EVENING)):
-                due = [i for i in client_interventions if _due(i.frequency, day) > slot]
-                if not due or (client.pk, day, window[0]) in existing:
+            for (window_start, window_end), due in _slots(client_interventions, day):
+                if (client.pk, day, window_start) in existing:
                     continue
-                visit_create(
+                visit = Visit(
+                    team=team,
                     client=client,
-                    by=by,
                     date=day,
-                    window_start=window[0],
-                    window_end=window[1],
-                    planned_minutes=sum(i.minutes for i in due),
-                    assigned_to=client.primary_nurse,
-                    interventions=due,
+                    window_start=window_start,
+                    window_end=window_end,
+                    planned_minutes=min(sum(i.minutes for i in due), MINUTES_MAX),
+                    assigned_to_id=(
+                        client.primary_nurse_id if client.primary_nurse_id in members else None
+                    ),
                     generated=True,
                 )
-                created += 1
-    if created:
-        audit.record(actor=by, team=team, action="visit.generate", detail={"created": created})
-    return created
+                visits.append(visit)
+                links.extend(Link(visit_id=visit.pk, intervention_id=i.pk) for i in due)
+    if visits:
+        Visit.objects.bulk_create(visits)
+        Link.objects.bulk_create(links)
+        audit.record(actor=by, team=team, action="visit.generate", detail={"created": len(visits)})
+        live.publish(team, "visit-changed")
+    return len(visits)

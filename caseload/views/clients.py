@@ -67,9 +67,7 @@ def client_detail(request: TeamRequest, client_id: int) -> HttpResponse:
     today_date = timezone.localdate()
     plan = selectors.care_plan(client=client)
     charts = {
-        view.care_problem.pk: kbs_chart(
-            view.ratings, title=f"Ratings over time: {view.care_problem.problem}"
-        )
+        view.care_problem.pk: kbs_chart(view.ratings, problem=view.care_problem.problem)
         for view in plan
     }
     context = team_context(

@@ -13,11 +13,7 @@ from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from caseload import services
-from teams.access import Access, TeamRequest
-
-
-def team_context(request: TeamRequest, **extra) -> dict:
-    return {"team": request.team, "is_coach": request.access is Access.COACH, **extra}
+from teams.access import TeamRequest, team_context
 
 
 def day_from(request: TeamRequest) -> date:

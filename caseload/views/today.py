@@ -13,6 +13,7 @@ from caseload.views.common import (
     team_context,
 )
 from teams.access import TeamRequest, team_view
+from teams.selectors import member_users
 
 
 @team_view()
@@ -35,7 +36,7 @@ def board(request: TeamRequest) -> HttpResponse:
         request,
         day=day,
         columns=selectors.team_board(team=request.team, day=day),
-        members=selectors.team_members(team=request.team),
+        members=member_users(team=request.team),
         previous=day - timedelta(days=1),
         next=day + timedelta(days=1),
     )

@@ -42,7 +42,8 @@ from rota.selectors.setup import (
     skills,
     team_rules,
 )
-from rota.selectors.team import PLANNER_ROLE, current_members, is_member, is_planner
+from rota.selectors.team import PLANNER_ROLE, is_planner
+from teams.selectors import is_member, member_users
 
 __all__ = [
     "FAIRNESS_DAYS",
@@ -59,7 +60,6 @@ __all__ = [
     "contracts",
     "cover_needs",
     "cover_needs_by_day",
-    "current_members",
     "fairness",
     "feed_for_token",
     "is_member",
@@ -70,6 +70,7 @@ __all__ = [
     "limits_for",
     "live_feed",
     "member_skills",
+    "member_users",
     "open_shifts",
     "open_swaps",
     "period_grid",

@@ -6,18 +6,14 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.utils import timezone
 
 from rota import rules
 from rota.holidays import bank_holidays_between
 from rota.models import Assignment, PeriodStatus, ShiftRequest
+from teams import clock
 from teams.models import Team, User
 
 FAIRNESS_DAYS = 365
-
-
-def _today(now: datetime | None) -> date:
-    return timezone.localdate(now or timezone.now())
 
 
 def worked_counts(
@@ -71,7 +67,7 @@ def fairness(*, team: Team, members: list[User], now: datetime | None = None) ->
 
     Counted by the database in two queries, whatever the team's size.
     """
-    today = _today(now)
+    today = clock.today(now)
     since = today - timedelta(days=FAIRNESS_DAYS)
     counts = worked_counts(team=team, since=since, until=today)
     asked, honoured = requests_honoured(team=team, since=since, until=today)

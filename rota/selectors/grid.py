@@ -26,8 +26,8 @@ from rota.models import (
 )
 from rota.selectors.fairness import fairness
 from rota.selectors.setup import contracts, limits_for, rule_set, shift_types, team_rules
-from rota.selectors.team import current_members
 from teams.models import Team, User
+from teams.selectors import member_users
 
 
 def to_shift(assignment: Assignment, names: dict[int, str]) -> rules.Shift:
@@ -73,7 +73,7 @@ def rule_context(
     *, team: Team, first: date, last: date, members: list[User] | None = None
 ) -> RuleContext:
     tr = team_rules(team=team)
-    members = members if members is not None else current_members(team=team)
+    members = members if members is not None else list(member_users(team=team))
     since = first - timedelta(weeks=tr.reference_weeks)
     assignments = list(
         Assignment.objects.for_team(team)
@@ -214,7 +214,7 @@ def period_grid(*, period: RotaPeriod, now: datetime | None = None) -> Grid:
     Retired shift types are in it only if they are on this rota.
     """
     team = period.team
-    members = current_members(team=team)
+    members = list(member_users(team=team))
     every_type = shift_types(team=team, include_retired=True)
     by_pk = {st.pk: st for st in every_type}
     ctx = rule_context(team=team, first=period.start, last=period.end, members=members)

@@ -1,22 +1,10 @@
-"""Who is in the team, and who plans its rota."""
+"""Who plans the team's rota (who is in the team: ``teams.selectors``)."""
 
 from __future__ import annotations
 
-from teams.models import Membership, RoleHolding, Team, User
+from teams.models import RoleHolding, Team, User
 
 PLANNER_ROLE = "planner"
-
-
-def current_members(*, team: Team) -> list[User]:
-    return list(
-        User.objects.filter(
-            pk__in=Membership.objects.for_team(team).current().values("user")
-        ).order_by("name", "pk")
-    )
-
-
-def is_member(*, team: Team, user: User) -> bool:
-    return Membership.objects.for_team(team).current().filter(user=user).exists()
 
 
 def is_planner(*, team: Team, user: User) -> bool:

@@ -10,8 +10,9 @@ from django.db import transaction
 
 from rota import selectors
 from rota.models import CalendarFeed
-from rota.services.common import RotaError, now_or
+from rota.services.common import RotaError
 from teams import audit
+from teams.clock import now_or
 from teams.models import Team, User
 
 

@@ -8,8 +8,9 @@ from django.db import transaction
 
 from rota import selectors
 from rota.models import Availability, LeaveRequest, LeaveStatus, ShiftRequest, ShiftType
-from rota.services.common import RotaError, now_or
+from rota.services.common import RotaError
 from teams import audit, live
+from teams.clock import now_or
 from teams.models import Team, User
 
 

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from rota import selectors
 from rota.models import Assignment, PeriodStatus, RotaPeriod, ShiftType, Source
-from rota.services.common import RotaError, now_or
+from rota.services.common import RotaError
 from teams import audit, live
+from teams.clock import now_or
 from teams.models import Team, User
 
 

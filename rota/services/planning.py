@@ -15,8 +15,9 @@ from rota import adapter
 from rota.models import PLAN_STALE_REASON, Assignment, PlanRun, PlanStatus, RotaPeriod, Source
 from rota.planner import Assignment as PlannerAssignment
 from rota.planner import Progress, Solution, evaluate, solve
-from rota.services.common import RotaError, now_or
+from rota.services.common import RotaError
 from teams import audit, live
+from teams.clock import now_or
 from teams.models import User
 
 log = logging.getLogger(__name__)

@@ -96,7 +96,7 @@ def cover_need_save(
             f"There is already a cover need for {shift_type.name} on {when}; change that one.",
             field="weekday" if day is None else "day",
         )
-    size = len(selectors.current_members(team=team))
+    size = selectors.member_users(team=team).count()
     if minimum > size:
         raise RotaError(
             f"The minimum of {minimum} is more than the {size} people in the team.",

@@ -13,8 +13,9 @@ from django.db.models import QuerySet
 
 from rota import rules
 from rota.models import Assignment, CoverNeed, ShiftType
-from rota.services.common import RotaError, now_or
+from rota.services.common import RotaError
 from teams import audit, live
+from teams.clock import now_or
 from teams.models import Team, User
 
 HANDOVER_MINUTES = 60

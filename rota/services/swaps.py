@@ -20,8 +20,9 @@ from rota.models import (
     SwapStatus,
 )
 from rota.rules import Violation, shift_interval
-from rota.services.common import RotaError, now_or
+from rota.services.common import RotaError
 from teams import audit, live
+from teams.clock import now_or
 from teams.models import User
 
 

@@ -1,4 +1,4 @@
-"""What every rota page shares: the team context and the period or member a URL names."""
+"""What every rota page shares: the period or member a URL names."""
 
 from __future__ import annotations
 
@@ -7,12 +7,8 @@ from django.shortcuts import get_object_or_404
 
 from rota import selectors
 from rota.models import RotaPeriod
-from teams.access import Access, TeamRequest
+from teams.access import TeamRequest
 from teams.models import User
-
-
-def team_context(request: TeamRequest, **extra) -> dict:
-    return {"team": request.team, "is_coach": request.access is Access.COACH, **extra}
 
 
 def period_for(request: TeamRequest, period_id: int) -> RotaPeriod:
@@ -22,7 +18,7 @@ def period_for(request: TeamRequest, period_id: int) -> RotaPeriod:
 
 
 def member_for(request: TeamRequest, user_id: int | None) -> User:
-    members = {m.pk: m for m in selectors.current_members(team=request.team)}
+    members = {m.pk: m for m in selectors.member_users(team=request.team)}
     if user_id not in members:
         raise Http404
     return members[user_id]

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from rota import selectors, services
 from rota.ical import calendar_bytes
 from rota.services import RotaError
-from rota.views.common import team_context
-from teams.access import TeamRequest, team_view
+from teams.access import TeamRequest, team_context, team_view
 
 FEED_DAYS_BACK = 60
 

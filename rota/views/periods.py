@@ -12,8 +12,8 @@ from rota import forms, selectors, services
 from rota.models import RotaPeriod, ShiftType
 from rota.pdf import rota_pdf
 from rota.services import RotaError
-from rota.views.common import member_for, period_for, team_context
-from teams.access import Access, TeamRequest, team_view
+from rota.views.common import member_for, period_for
+from teams.access import Access, TeamRequest, team_context, team_view
 
 
 @team_view()

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from rota import forms, services
 from rota.models import PlanRun
 from rota.services import RotaError
-from rota.views.common import period_for, team_context
-from teams.access import TeamRequest, team_view
+from rota.views.common import period_for
+from teams.access import TeamRequest, team_context, team_view
 
 
 @team_view(write=True)

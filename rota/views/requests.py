@@ -11,8 +11,7 @@ from django.views.decorators.http import require_POST
 from rota import forms, selectors, services
 from rota.models import LeaveRequest
 from rota.services import RotaError
-from rota.views.common import team_context
-from teams.access import TeamRequest, team_view
+from teams.access import TeamRequest, team_context, team_view
 
 
 def _requests(request: TeamRequest, **forms_given) -> HttpResponse:

@@ -14,8 +14,7 @@ from django.views.decorators.http import require_POST
 from rota import forms, selectors, services
 from rota.models import CoverNeed, ShiftType, Skill
 from rota.services import RotaError
-from rota.views.common import team_context
-from teams.access import TeamRequest, team_view
+from teams.access import TeamRequest, team_context, team_view
 
 
 def _to_setup(request: TeamRequest, section: str) -> HttpResponse:

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from caseload.models import Rating, SyncMutation, Visit, VisitStatus
 from tests.browser.conftest import axe_violations, log_in
@@ -78,7 +81,23 @@ def test_reassigning_on_the_board_appears_on_the_colleagues_today(
     assert edna_visit.get_by_text("Key safe 4721").is_visible()
 
 
+def _rate_twice(client, by) -> None:
+    """Rate the client's problem twice with equal Knowledge and Status: the chart's hard case."""
+    for days_ago, score in ((14, 2), (3, 3)):
+        Rating.objects.create(
+            team=client.team,
+            client=client,
+            care_problem=client.problems.get(),
+            knowledge=score,
+            behaviour=1,
+            status=score,
+            rated_by=by,
+            rated_at=timezone.now() - timedelta(days=days_ago),
+        )
+
+
 def test_caseload_pages_have_no_wcag_violations(caseload, browser, tablet, server_url, world):
+    _rate_twice(caseload["client"], world["alice"])
     slug = {"team_slug": "riverside"}
     client_id = {"client_id": caseload["client"].pk}
     pages = {
@@ -104,6 +123,9 @@ def test_caseload_pages_have_no_wcag_violations(caseload, browser, tablet, serve
     for name, path in pages.items():
         page.goto(f"{server_url}{path}")
         found[name] = axe_violations(page)
+    page.goto(f"{server_url}{pages['client']}")
+    page.get_by_text("Ratings as a table").click()
+    found["client with the ratings table open"] = axe_violations(page)
     page.goto(f"{server_url}{pages['record visit']}")
     page.get_by_label("Minutes with the client").fill("5000")
     page.get_by_role("button", name="Save visit record").click()

@@ -7,7 +7,8 @@ from django.db import transaction
 
 from teams import services
 from teams.demo import SEEDERS
-from teams.models import Membership, Role, RoleHolding, Team, User
+from teams.models import Role, RoleHolding, Team, User
+from teams.selectors import is_member
 
 DEMO_PASSWORD = "patch-demo-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -71,7 +72,7 @@ class Command(BaseCommand):
                 team = self._team(spec)
                 for name, email, job in spec["members"]:
                     user = self._person(name, email)
-                    if not Membership.objects.for_team(team).current().filter(user=user).exists():
+                    if not is_member(team=team, user=user):
                         services.member_add(team=team, user=user, job_title=job)
                 members = [User.objects.get(email=email) for _, email, _ in spec["members"]]
                 for role_name, description, holder_index in spec["roles"]:
