@@ -18,7 +18,7 @@ from caseload.models import (
     VisitStatus,
 )
 from caseload.selectors import team_members
-from teams.forms import GovukForm
+from teams.forms import GovukForm, ModelMultipleChoiceField
 from teams.models import Team, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -61,6 +61,12 @@ class ClientForm(GovukForm, forms.ModelForm):
 
     def _post_clean(self) -> None:
         """Leave model validation to the service, which also normalises the values."""
+
+
+class VersionForm(GovukForm, forms.Form):
+    """The version a one-button form (done, acknowledge) or a page's form was based on."""
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class DischargeForm(GovukForm, forms.Form):
@@ -133,7 +139,7 @@ class VisitForm(GovukForm, forms.Form):
         widget=forms.NumberInput(attrs=MINUTES),
     )
     assigned_to = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="Who")
-    interventions = forms.ModelMultipleChoiceField(
+    interventions = ModelMultipleChoiceField(
         queryset=Intervention.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -174,7 +180,7 @@ class VisitEditForm(GovukForm, forms.Form):
 
 class VisitRecordForm(GovukForm, forms.Form):
     base_version = forms.IntegerField(widget=forms.HiddenInput)
-    interventions_done = forms.ModelMultipleChoiceField(
+    interventions_done = ModelMultipleChoiceField(
         queryset=Intervention.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
