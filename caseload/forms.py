@@ -19,7 +19,7 @@ from caseload.models import (
     Visit,
     VisitStatus,
 )
-from teams.forms import GovukForm
+from teams.forms import GovukForm, ModelMultipleChoiceField
 from teams.models import Team, User
 from teams.selectors import member_users
 
@@ -64,6 +64,12 @@ class ClientForm(GovukForm, forms.ModelForm):
 
     def _post_clean(self) -> None:
         """Leave model validation to the service, which also normalises the values."""
+
+
+class VersionForm(GovukForm, forms.Form):
+    """The version a one-button form (done, acknowledge) or a page's form was based on."""
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class DischargeForm(GovukForm, forms.Form):
@@ -131,7 +137,7 @@ class VisitForm(GovukForm, forms.Form):
     window_end = forms.TimeField(label="Until", widget=TIME)
     planned_minutes = minutes_field(label="Planned minutes")
     assigned_to = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="Who")
-    interventions = forms.ModelMultipleChoiceField(
+    interventions = ModelMultipleChoiceField(
         queryset=Intervention.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -167,7 +173,7 @@ class VisitEditForm(GovukForm, forms.Form):
 
 class VisitRecordForm(GovukForm, forms.Form):
     base_version = forms.IntegerField(widget=forms.HiddenInput)
-    interventions_done = forms.ModelMultipleChoiceField(
+    interventions_done = ModelMultipleChoiceField(
         queryset=Intervention.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

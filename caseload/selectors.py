@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    F,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import TruncDate
 from django.http import Http404
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from caseload.models import (
     FRONTLINE,
@@ -215,12 +233,91 @@ def client_upcoming_visits(*, client: Client, today: date, limit: int = 10) -> l
     )
 
 
-def client_access_log(*, client: Client, limit: int = 20) -> list[AuditEvent]:
-    return list(
+# What each page's read of a record is called on "Who looked at this record".
+READ_WORDS = {
+    "page": _("opened the record"),
+    "visit": _("opened a visit"),
+    "visit form": _("opened a visit form"),
+    "edit form": _("opened the form to change the details"),
+    "care plan form": _("opened a care plan form"),
+    "summary pdf": _("downloaded the summary PDF"),
+    "day sheet pdf": _("printed a day sheet"),
+    "client list": _("saw the client in the client list"),
+    "today": _("saw the client on Today"),
+    "board": _("saw the client on the team board"),
+    "handovers": _("saw the client in handovers"),
+    "conflict": _("saw the record beside a conflicting change"),
+}
+CHANGE_WORDS = {
+    "client.create": _("added the client"),
+    "client.update": _("changed the details"),
+    **{
+        f"client.{value}": format_lazy(_("set the status to {}"), label)
+        for value, label in ClientStatus.choices
+    },
+}
+
+
+@dataclass
+class AccessLine:
+    """Everything one person did to a record in one way on one day, folded into one line."""
+
+    actor_name: str | None
+    action: str
+    what: str | None
+    offline_copy: bool
+    day: date
+    latest: datetime
+    times: int
+
+    @property
+    def words(self) -> str:
+        if self.offline_copy:
+            return gettext("kept the record on their tablet for offline use")
+        if self.action == "client.view":
+            return str(READ_WORDS.get(self.what or "", _("looked at the record")))
+        return str(CHANGE_WORDS.get(self.action, _("changed the record")))
+
+
+def client_access_log(*, client: Client, limit: int = 20) -> list[AccessLine]:
+    """Who read or changed the record, one line per person, kind of access and day.
+
+    The tablet's background copies for offline use fold into one line per person and day, so
+    they cannot push the people who opened the record off the list.
+    """
+    rows = (
         AuditEvent.objects.for_team(client.team)
         .filter(object_type="caseload.client", object_id=str(client.pk))
-        .select_related("actor")[:limit]
+        .values(
+            "actor__name",
+            "action",
+            day=TruncDate("at"),
+            offline_copy=Case(
+                When(detail__offline_copy=True, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            what=Case(
+                When(detail__offline_copy=True, then=Value("")),
+                default=KeyTextTransform("what", "detail"),
+                output_field=CharField(),
+            ),
+        )
+        .annotate(latest=Max("at"), times=Count("id"))
+        .order_by("-latest")[:limit]
     )
+    return [
+        AccessLine(
+            actor_name=row["actor__name"],
+            action=row["action"],
+            what=row["what"],
+            offline_copy=row["offline_copy"],
+            day=row["day"],
+            latest=row["latest"],
+            times=row["times"],
+        )
+        for row in rows
+    ]
 
 
 @dataclass

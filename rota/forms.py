@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from rota.models import Colour, Priority, ShiftType, Skill, Weekday, WeeklyRestReference
-from teams.forms import GovukForm
+from teams.forms import GovukForm, ModelMultipleChoiceField
 from teams.models import Team, User
 from teams.selectors import member_users
 
@@ -87,7 +87,7 @@ class CoverNeedForm(RotaForm, forms.Form):
     day = forms.DateField(label="Or one date", required=False, widget=DateInput)
     minimum = forms.IntegerField(label="Minimum people", min_value=0)
     preferred = forms.IntegerField(label="Preferred people", min_value=0)
-    required_skills = forms.ModelMultipleChoiceField(
+    required_skills = ModelMultipleChoiceField(
         label="Skills someone on the shift must have",
         queryset=Skill.objects.none(),
         required=False,
@@ -172,7 +172,7 @@ class CellForm(forms.Form):
 
 class MemberSkillsForm(RotaForm, forms.Form):
     user = MemberChoiceField(label="Member", queryset=User.objects.none())
-    skills = forms.ModelMultipleChoiceField(
+    skills = ModelMultipleChoiceField(
         label="Skills they have",
         queryset=Skill.objects.none(),
         required=False,

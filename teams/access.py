@@ -11,6 +11,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from teams.models import CoachGrant, Team, User
 from teams.selectors import is_member
@@ -54,6 +55,15 @@ def team_for_member(*, user: User, slug: str) -> Team:
     return team
 
 
+def keep_private(request: HttpRequest) -> None:
+    """Mark this request's page as personal data, which no browser or proxy cache may keep.
+
+    ``team_view`` then answers ``Cache-Control: no-store, private``. The service worker's
+    offline copies live in Cache Storage, which does not consult this header.
+    """
+    request.keeps_private = True
+
+
 def team_view(*, write: bool = False) -> Callable:
     """Resolve ``team_slug`` onto ``request.team`` for members (and coaches when read-only).
 
@@ -71,7 +81,10 @@ def team_view(*, write: bool = False) -> Callable:
                 raise Http404
             request.team = team
             request.access = access
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            if getattr(request, "keeps_private", False):
+                patch_cache_control(response, no_store=True, private=True)
+            return response
 
         return wrapper
 

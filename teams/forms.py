@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
 
+from teams.inputs import EARLIEST_DATE, LARGEST_INTEGER, LATEST_DATE
 from teams.models import Team, User
 from teams.selectors import member_users
 
@@ -19,8 +22,37 @@ def _govuk_class(widget: forms.Widget) -> str:
     return "govuk-input"
 
 
+def _bound(field: forms.Field) -> None:
+    """Refuse numbers no column can hold and dates outside the accepted range."""
+    if isinstance(field, forms.IntegerField) and field.max_value is None:
+        field.max_value = LARGEST_INTEGER
+        field.validators.append(MaxValueValidator(LARGEST_INTEGER))
+    elif isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField):
+        field.validators += [
+            MinValueValidator(EARLIEST_DATE, _("Enter a date after 1 January 1900.")),
+            MaxValueValidator(LATEST_DATE, _("Enter a date before 31 December 2100.")),
+        ]
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice that refuses ids no column can hold before asking the database."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if str(pk).lstrip("-").isdigit() and abs(int(pk)) > LARGEST_INTEGER:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class GovukForm:
-    """Give widgets GOV.UK classes and link hints and errors for screen readers."""
+    """Give widgets GOV.UK classes and link hints and errors for screen readers.
+
+    Every number and date field is bounded to what Patch accepts (``teams.inputs``).
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         # A page often carries several forms whose fields share names (email, name, user):
@@ -28,6 +60,7 @@ class GovukForm:
         kwargs.setdefault("auto_id", type(self).__name__.removesuffix("Form").lower() + "_%s")
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
+            _bound(field)
             field.widget.attrs["class"] = _govuk_class(field.widget)
             if field.help_text:
                 field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"

@@ -12,9 +12,9 @@ are audited.
 from caseload.services.careplan import care_problem_add, intervention_add, note_add, rating_add
 from caseload.services.clients import (
     client_create,
-    client_record_viewed,
     client_set_status,
     client_update,
+    clients_viewed,
 )
 from caseload.services.common import CaseloadError, VersionConflict
 from caseload.services.handovers import handover_acknowledge, handover_create
@@ -37,9 +37,9 @@ __all__ = [
     "VersionConflict",
     "care_problem_add",
     "client_create",
-    "client_record_viewed",
     "client_set_status",
     "client_update",
+    "clients_viewed",
     "handover_acknowledge",
     "handover_create",
     "intervention_add",

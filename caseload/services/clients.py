@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -83,8 +84,13 @@ def client_set_status(
     return client
 
 
-def client_record_viewed(*, client: Client, by: User, what: str) -> None:
-    """Audit a read of a client's record (page, fragment or PDF): health data access is logged."""
-    audit.record(
-        actor=by, team=client.team, action="client.view", obj=client, detail={"what": what}
-    )
+def clients_viewed(
+    *, team: Team, clients: Iterable[Client], by: User, what: str, offline_copy: bool = False
+) -> None:
+    """Audit a page's read of these clients' records: health data access is logged.
+
+    ``what`` names the page; ``offline_copy`` marks a copy the tablet fetched in the background
+    to keep for offline use, which nobody looked at yet.
+    """
+    detail = {"what": what, **({"offline_copy": True} if offline_copy else {})}
+    audit.record_each(actor=by, team=team, action="client.view", objs=clients, detail=detail)

@@ -22,10 +22,12 @@ from caseload.forms import (
 )
 from caseload.models import KBS_LABELS, ClientStatus, Note
 from caseload.views.common import (
+    UNREADABLE_FORM,
     apply_errors,
+    audit_read,
     conflict_response,
     form_page,
-    read_label,
+    posted_version,
     team_context,
 )
 from teams.access import TeamRequest, team_view
@@ -38,6 +40,7 @@ def client_list(request: TeamRequest) -> HttpResponse:
     page = selectors.client_search(
         team=request.team, query=query, status=status, page=request.GET.get("page", 1)
     )
+    audit_read(request, page.object_list, "client list")
     return render(
         request,
         "caseload/client_list.html",
@@ -63,7 +66,7 @@ def client_create(request: TeamRequest) -> HttpResponse:
 @team_view()
 def client_detail(request: TeamRequest, client_id: int) -> HttpResponse:
     client = selectors.client_for_member(team=request.team, client_id=client_id)
-    services.client_record_viewed(client=client, by=request.user, what=read_label(request, "page"))
+    audit_read(request, [client], "page")
     today_date = timezone.localdate()
     plan = selectors.care_plan(client=client)
     charts = {
@@ -92,14 +95,15 @@ def client_detail(request: TeamRequest, client_id: int) -> HttpResponse:
 @team_view(write=True)
 def client_edit(request: TeamRequest, client_id: int) -> HttpResponse:
     client = selectors.client_for_member(team=request.team, client_id=client_id)
+    audit_read(request, [client], "edit form")
     form = ClientForm(request.POST or None, instance=client, team=request.team)
+    base_version = posted_version(request)
+    if request.method == "POST" and base_version is None:
+        form.add_error(None, UNREADABLE_FORM)
     if request.method == "POST" and form.is_valid():
         try:
             services.client_update(
-                client=client,
-                by=request.user,
-                base_version=int(request.POST.get("base_version", 0)),
-                **form.cleaned_data,
+                client=client, by=request.user, base_version=base_version, **form.cleaned_data
             )
         except services.VersionConflict as conflict:
             return conflict_response(request, conflict, back=client.get_absolute_url())
@@ -143,7 +147,7 @@ def client_status(request: TeamRequest, client_id: int) -> HttpResponse:
 @team_view()
 def client_summary_pdf(request: TeamRequest, client_id: int) -> HttpResponse:
     client = selectors.client_for_member(team=request.team, client_id=client_id)
-    services.client_record_viewed(client=client, by=request.user, what="summary pdf")
+    audit_read(request, [client], "summary pdf")
     return pdf.client_summary(request, client)
 
 
@@ -155,6 +159,7 @@ def _care_plan_form(
 ):
     """Show a care-plan form and, once valid, save it through ``save`` and return to the client."""
     client = selectors.client_for_member(team=request.team, client_id=client_id)
+    audit_read(request, [client], "care plan form")
     form = make_form(request.POST or None, client)
     if request.method == "POST" and form.is_valid():
         try:

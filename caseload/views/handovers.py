@@ -15,7 +15,10 @@ from caseload.forms import (
 )
 from caseload.models import Handover
 from caseload.views.common import (
+    UNREADABLE_FORM,
+    audit_read,
     next_url,
+    posted_version,
     team_context,
 )
 from teams.access import Access, TeamRequest, team_view
@@ -37,11 +40,9 @@ def handovers(request: TeamRequest) -> HttpResponse:
             else:
                 messages.success(request, "Your handover was sent.")
                 return redirect("caseload:handovers", team_slug=request.team.slug)
-    context = team_context(
-        request,
-        form=form,
-        open_handovers=selectors.team_handovers(team=request.team),
-    )
+    open_handovers = list(selectors.team_handovers(team=request.team))
+    audit_read(request, [handover.client for handover in open_handovers], "handovers")
+    context = team_context(request, form=form, open_handovers=open_handovers)
     template = "caseload/_handovers.html" if request.htmx else "caseload/handovers.html"
     return render(request, template, context)
 
@@ -53,12 +54,12 @@ def handover_acknowledge(request: TeamRequest, handover_id) -> HttpResponse:
     if handover is None:
         raise Http404
     back = next_url(request, reverse("caseload:handovers", kwargs={"team_slug": request.team.slug}))
+    base_version = posted_version(request)
+    if base_version is None:
+        messages.error(request, UNREADABLE_FORM)
+        return redirect(back)
     try:
-        services.handover_acknowledge(
-            handover=handover,
-            by=request.user,
-            base_version=int(request.POST.get("base_version", 0)),
-        )
+        services.handover_acknowledge(handover=handover, by=request.user, base_version=base_version)
         messages.success(request, "Handover acknowledged.")
     except services.VersionConflict as conflict:
         messages.error(request, str(conflict))

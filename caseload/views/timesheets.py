@@ -17,15 +17,15 @@ from caseload.forms import (
 from caseload.models import TimeCategory
 from caseload.views.common import (
     apply_errors,
-    day_from,
     team_context,
 )
 from teams.access import Access, TeamRequest, team_view
+from teams.inputs import date_param
 
 
 @team_view()
 def time_view(request: TeamRequest) -> HttpResponse:
-    day = day_from(request)
+    day = date_param(request)
     week_start = day - timedelta(days=day.weekday())
     form = TimeEntryForm(request.POST or None, initial={"date": day})
     if request.method == "POST":

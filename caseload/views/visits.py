@@ -19,11 +19,13 @@ from caseload.forms import (
     VisitStatusForm,
 )
 from caseload.views.common import (
+    UNREADABLE_FORM,
     apply_errors,
+    audit_read,
     conflict_response,
     form_page,
     next_url,
-    read_label,
+    posted_version,
     team_context,
 )
 from teams.access import Access, TeamRequest, team_view
@@ -32,6 +34,7 @@ from teams.access import Access, TeamRequest, team_view
 @team_view(write=True)
 def visit_add(request: TeamRequest, client_id: int) -> HttpResponse:
     client = selectors.client_for_member(team=request.team, client_id=client_id)
+    audit_read(request, [client], "visit form")
     form = VisitForm(
         request.POST or None,
         team=request.team,
@@ -59,9 +62,7 @@ def visit_add(request: TeamRequest, client_id: int) -> HttpResponse:
 def visit_detail(request: TeamRequest, visit_id) -> HttpResponse:
     """The visit and, while planned, the form to record it; posting records it."""
     visit = selectors.visit_for_member(team=request.team, visit_id=visit_id)
-    services.client_record_viewed(
-        client=visit.client, by=request.user, what=read_label(request, "visit")
-    )
+    audit_read(request, [visit.client], "visit")
     initial = {
         "base_version": visit.version,
         "actual_minutes": visit.planned_minutes,
@@ -120,6 +121,7 @@ def visit_detail(request: TeamRequest, visit_id) -> HttpResponse:
 def visit_edit(request: TeamRequest, visit_id) -> HttpResponse:
     """Change one planned visit's day, time window or minutes."""
     visit = selectors.visit_for_member(team=request.team, visit_id=visit_id)
+    audit_read(request, [visit.client], "visit form")
     initial = {
         "base_version": visit.version,
         "date": visit.date,
@@ -152,10 +154,12 @@ def visit_done(request: TeamRequest, visit_id) -> HttpResponse:
     """Mark a visit done as planned: one tap on Today."""
     visit = selectors.visit_for_member(team=request.team, visit_id=visit_id)
     back = next_url(request, reverse("caseload:today", kwargs={"team_slug": request.team.slug}))
+    base_version = posted_version(request)
+    if base_version is None:
+        messages.error(request, UNREADABLE_FORM)
+        return redirect(back)
     try:
-        services.visit_done_as_planned(
-            visit=visit, by=request.user, base_version=int(request.POST.get("base_version", 0))
-        )
+        services.visit_done_as_planned(visit=visit, by=request.user, base_version=base_version)
     except services.VersionConflict as conflict:
         return conflict_response(request, conflict, back=back)
     except services.CaseloadError as error:
