@@ -98,6 +98,11 @@ def open_handovers(*, team: Team, member: User) -> QuerySet[Handover]:
     )
 
 
+def handovers_awaiting(*, team: Team, member: User) -> QuerySet[Handover]:
+    """Open handovers for the member that someone else wrote: what she has not seen yet."""
+    return open_handovers(team=team, member=member).exclude(author=member)
+
+
 def client_open_handovers(*, client: Client) -> QuerySet[Handover]:
     return client.handovers.filter(acknowledged_at__isnull=True).select_related("author", "to")
 

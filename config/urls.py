@@ -36,6 +36,7 @@ urlpatterns = [
     path("offline/", team_views.offline, name="offline"),
     path("healthz", team_views.healthz, name="healthz"),
     path("sw.js", team_views.service_worker, name="service_worker"),
+    path("favicon.ico", team_views.favicon, name="favicon"),
     path("manifest.json", manifest, name="manifest"),
     path("t/<slug:team_slug>/", include("caseload.urls")),
     path("calendar/", include("rota.public_urls")),

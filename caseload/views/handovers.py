@@ -46,6 +46,12 @@ def handovers(request: TeamRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@team_view()
+def handover_count(request: TeamRequest) -> HttpResponse:
+    """Answer the navigation's live count of handovers awaiting the member."""
+    return render(request, "caseload/_handover_count.html", team_context(request))
+
+
 @team_view(write=True)
 @require_POST
 def handover_acknowledge(request: TeamRequest, handover_id) -> HttpResponse:

@@ -18,7 +18,7 @@ from tests.rota.factories import (
 )
 
 START = date(2026, 3, 2)
-QUERIES_GRID_PAGE = 19  # 4 for session, user and access, then each kind of row once
+QUERIES_GRID_PAGE = 20  # 4 for session, user and access, the handover count, each kind of row
 
 
 @pytest.fixture
