@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from tests.factories import HandoverFactory, VisitFactory
@@ -67,7 +68,11 @@ def test_returning_after_a_visit_is_a_new_page_not_just_a_new_anchor(team, alice
     assert len(set(paths)) == 2
 
 
-def test_day_sheet_opens_in_a_new_tab_and_says_so(team, alice_client):
-    page = alice_client.get(_url("today", team)).content.decode()
-    link = re.search(r"<a [^>]*day-sheet\.pdf[^>]*>.*?</a>", page).group(0)
+@pytest.mark.parametrize(
+    ("page_name", "pdf"), [("today", "day-sheet.pdf"), ("client", "summary.pdf")]
+)
+def test_pdfs_open_in_a_new_tab_and_say_so(team, alice_client, client_record, page_name, pdf):
+    kwargs = {"client_id": client_record.pk} if page_name == "client" else {}
+    page = alice_client.get(_url(page_name, team, **kwargs)).content.decode()
+    link = re.search(rf"<a [^>]*{re.escape(pdf)}[^>]*>.*?</a>", page).group(0)
     assert 'target="_blank"' in link and "(opens in new tab)" in link
