@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from caseload.models import (
     CarePlanProblem,
@@ -291,14 +293,29 @@ class TimeEntryForm(GovukForm, forms.Form):
         self.fields["minutes"].widget.attrs["class"] = MINUTES["class"]
 
 
-class HandoverForm(GovukForm, forms.Form):
-    text = forms.CharField(label="Handover", widget=forms.Textarea(attrs={"rows": 4}))
-    client = forms.ModelChoiceField(queryset=Client.objects.none(), required=False, label="About")
-    to = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="For")
+class ClientChoiceField(forms.ModelChoiceField):
+    """Pick a client by name, with what tells two of the same name apart (a safety matter)."""
 
-    def __init__(self, *args, team: Team, **kwargs) -> None:
+    def label_from_instance(self, obj: Client) -> str:
+        return _("%(name)s, born %(born)s, %(postcode)s") % {
+            "name": obj.name,
+            "born": date_format(obj.date_of_birth, "j M Y"),
+            "postcode": obj.postcode,
+        }
+
+
+class HandoverForm(GovukForm, forms.Form):
+    text = forms.CharField(label=_("Handover"), widget=forms.Textarea(attrs={"rows": 4}))
+    client = ClientChoiceField(queryset=Client.objects.none(), required=False, label=_("About"))
+    to = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("For"))
+
+    def __init__(self, *args, team: Team, by: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = Client.objects.for_team(team).exclude(status="discharged")
-        self.fields["client"].empty_label = "No particular client"
-        self.fields["to"].queryset = team_members(team=team)
-        self.fields["to"].empty_label = "The whole team"
+        self.fields["client"].queryset = (
+            Client.objects.for_team(team)
+            .exclude(status="discharged")
+            .order_by("name", "date_of_birth", "pk")
+        )
+        self.fields["client"].empty_label = _("No particular client")
+        self.fields["to"].queryset = team_members(team=team).exclude(pk=by.pk)
+        self.fields["to"].empty_label = _("The whole team")

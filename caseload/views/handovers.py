@@ -24,7 +24,10 @@ from teams.access import Access, TeamRequest, team_view
 @team_view()
 def handovers(request: TeamRequest) -> HttpResponse:
     form = HandoverForm(
-        request.POST or None, team=request.team, initial={"client": request.GET.get("client")}
+        request.POST or None,
+        team=request.team,
+        by=request.user,
+        initial={"client": request.GET.get("client")},
     )
     if request.method == "POST":
         if request.access is not Access.MEMBER:

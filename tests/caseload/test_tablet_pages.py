@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
 
-from tests.factories import HandoverFactory, VisitFactory
+from caseload.models import Handover
+from tests.factories import ClientFactory, HandoverFactory, VisitFactory
 
 
 def _url(name: str, team, **kwargs) -> str:
@@ -76,3 +78,39 @@ def test_pdfs_open_in_a_new_tab_and_say_so(team, alice_client, client_record, pa
     page = alice_client.get(_url(page_name, team, **kwargs)).content.decode()
     link = re.search(rf"<a [^>]*{re.escape(pdf)}[^>]*>.*?</a>", page).group(0)
     assert 'target="_blank"' in link and "(opens in new tab)" in link
+
+
+BAD_VALUES = ["", "x", "-1", "0", "99999999999999999999", "1e5", "\x00", "😀" * 300, "null"]
+
+
+def assert_no_field_answers_5xx(client, url: str, good: dict) -> None:
+    """Post the valid form with each field in turn set to each bad value: never a 5xx."""
+    for name in good:
+        for bad in BAD_VALUES:
+            response = client.post(url, {**good, name: bad})
+            assert response.status_code < 500, (name, bad, response.status_code)
+
+
+def test_handover_picker_tells_two_clients_of_the_same_name_apart(team, alice_client):
+    ClientFactory(team=team, name="Mary Smith", date_of_birth=date(1931, 2, 3), postcode="LS6 2QT")
+    ClientFactory(team=team, name="Mary Smith", date_of_birth=date(1948, 9, 1), postcode="LS1 4AP")
+    page = alice_client.get(_url("handovers", team)).content.decode()
+    assert "Mary Smith, born 3 Feb 1931, LS6 2QT" in page
+    assert "Mary Smith, born 1 Sep 1948, LS1 4AP" in page
+
+
+def test_handover_for_list_leaves_out_the_writer(team, alice, bob, alice_client):
+    page = alice_client.get(_url("handovers", team)).content.decode()
+    choices = re.search(r'<select[^>]*name="to".*?</select>', page, re.S).group(0)
+    assert "Bob Brown" in choices and "Alice Adams" not in choices
+
+
+def test_a_handover_for_oneself_is_refused_by_the_field(team, alice, alice_client):
+    response = alice_client.post(_url("handovers", team), {"text": "Hi", "to": alice.pk})
+    assert response.status_code == 200
+    assert not Handover.objects.exists()
+
+
+def test_malformed_handover_fields_never_answer_5xx(team, bob, alice_client, client_record):
+    good = {"text": "Call the GP", "client": client_record.pk, "to": bob.pk}
+    assert_no_field_answers_5xx(alice_client, _url("handovers", team), good)
