@@ -273,20 +273,24 @@ class ReassignForm(GovukForm, forms.Form):
 
 
 class TimeEntryForm(GovukForm, forms.Form):
-    date = forms.DateField(widget=DATE)
+    """Time that was not a visit: the kind as one tap, the minutes typed, the day preset."""
+
     category = forms.ChoiceField(
-        choices=[c for c in TimeCategory.choices if c[0] != TimeCategory.DIRECT]
+        choices=[c for c in TimeCategory.choices if c[0] != TimeCategory.DIRECT],
+        widget=forms.RadioSelect,
+        label=_("What kind of time"),
     )
     minutes = forms.IntegerField(
         min_value=1,
         max_value=1440,
         widget=forms.NumberInput(attrs=MINUTES),
         error_messages={
-            "min_value": "Enter minutes between 1 and 1440 (24 hours).",
-            "max_value": "Enter minutes between 1 and 1440 (24 hours).",
+            "min_value": _("Enter minutes between 1 and 1440 (24 hours)."),
+            "max_value": _("Enter minutes between 1 and 1440 (24 hours)."),
         },
     )
-    description = forms.CharField(required=False, max_length=200, label="What (optional)")
+    description = forms.CharField(required=False, max_length=200, label=_("What (optional)"))
+    date = forms.DateField(widget=DATE, label=_("Day"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -271,6 +271,17 @@ def time_entries(*, team: Team, member: User, day: date) -> QuerySet[TimeEntry]:
     return TimeEntry.objects.for_team(team).filter(member=member, date=day).order_by("created_at")
 
 
+def last_time_category(*, team: Team, member: User) -> str | None:
+    """The category of the member's last time entry of her own (not from a visit record)."""
+    return (
+        TimeEntry.objects.for_team(team)
+        .filter(member=member, visit_record__isnull=True)
+        .order_by("-created_at")
+        .values_list("category", flat=True)
+        .first()
+    )
+
+
 def team_handovers(*, team: Team, open_only: bool = True) -> QuerySet[Handover]:
     handovers = Handover.objects.for_team(team).select_related(
         "client", "author", "to", "acknowledged_by"

@@ -27,7 +27,8 @@ from teams.access import Access, TeamRequest, team_view
 def time_view(request: TeamRequest) -> HttpResponse:
     day = day_from(request)
     week_start = day - timedelta(days=day.weekday())
-    form = TimeEntryForm(request.POST or None, initial={"date": day})
+    last = selectors.last_time_category(team=request.team, member=request.user)
+    form = TimeEntryForm(request.POST or None, initial={"date": day, "category": last})
     if request.method == "POST":
         if request.access is not Access.MEMBER:
             raise Http404

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from caseload.models import Handover
 from tests.factories import ClientFactory, HandoverFactory, VisitFactory
@@ -114,3 +115,21 @@ def test_a_handover_for_oneself_is_refused_by_the_field(team, alice, alice_clien
 def test_malformed_handover_fields_never_answer_5xx(team, bob, alice_client, client_record):
     good = {"text": "Call the GP", "client": client_record.pk, "to": bob.pk}
     assert_no_field_answers_5xx(alice_client, _url("handovers", team), good)
+
+
+def test_time_kinds_are_one_tap_choices_and_the_day_is_preset(team, alice_client):
+    page = alice_client.get(_url("time", team)).content.decode()
+    assert page.count('type="radio" name="category"') == 5
+    assert f'name="date" value="{timezone.localdate().isoformat()}"' in page
+
+
+def test_time_form_starts_on_the_kind_of_time_added_last(team, alice, alice_client):
+    url = _url("time", team)
+    alice_client.post(url, {"category": "training", "minutes": 30, "date": "2026-01-05"})
+    page = alice_client.get(url).content.decode()
+    assert re.search(r'<input type="radio" name="category" value="training"[^>]* checked', page)
+
+
+def test_malformed_time_fields_never_answer_5xx(team, alice_client):
+    good = {"category": "team", "minutes": 20, "description": "Huddle", "date": "2026-01-05"}
+    assert_no_field_answers_5xx(alice_client, _url("time", team), good)
