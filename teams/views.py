@@ -33,9 +33,10 @@ LAST_TEAM_MAX_AGE = 365 * 24 * 60 * 60
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Open on the day's work: the team used last (else the first), with no tap needed."""
+    """Open on the day's work: the team used last (else the first joined), with no tap needed."""
     teams = selectors.teams_for_user(user=request.user)
-    team = teams.filter(slug=request.COOKIES.get(LAST_TEAM_COOKIE, "")).first() or teams.first()
+    team = teams.filter(slug=request.COOKIES.get(LAST_TEAM_COOKIE, "")).first()
+    team = team or selectors.first_team(user=request.user)
     if team is None:
         return render(request, "teams/home.html", {"teams": []})
     return redirect(_landing(request, team))

@@ -42,6 +42,14 @@ def test_home_opens_the_team_switched_to_last_even_after_logging_out_and_in(alic
     assert response["Location"] == reverse("caseload:today", kwargs={"team_slug": other_team.slug})
 
 
+def test_home_opens_the_team_joined_first(alice, other_team):
+    MembershipFactory(team=other_team, user=alice)  # Hillside sorts before Riverside
+    client = Client()
+    client.force_login(alice)
+    response = client.get(reverse("home"))
+    assert response["Location"] == reverse("caseload:today", kwargs={"team_slug": "riverside"})
+
+
 def test_home_ignores_a_remembered_team_one_has_left(alice_client, team, other_team):
     alice_client.cookies["patch_team"] = other_team.slug
     response = alice_client.get(reverse("home"))
