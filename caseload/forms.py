@@ -204,7 +204,7 @@ class VisitRecordForm(GovukForm, forms.Form):
         },
     )
     note = forms.CharField(
-        label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, visit: Visit, **kwargs) -> None:
@@ -230,6 +230,10 @@ class VisitRecordForm(GovukForm, forms.Form):
                 )
                 field.widget.attrs["class"] = "govuk-select"
                 self.fields[f"rating_{problem.pk}_{concept}"] = field
+
+    def has_optional_errors(self) -> bool:
+        """Say whether a field behind the "optional" disclosure has an error, to open it."""
+        return any(name == "travel_minutes" or name.startswith("rating_") for name in self.errors)
 
     def rating_rows(self) -> list[tuple[CarePlanProblem, list]]:
         """Each active problem with its three rating fields, for the template."""

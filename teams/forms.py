@@ -10,10 +10,10 @@ CHOICE_INPUTS = {"govuk-checkboxes__input", "govuk-radios__input"}
 
 
 def _govuk_class(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # a RadioSelect subclass: test first
+        return "govuk-checkboxes__input"
     if isinstance(widget, forms.RadioSelect):
         return "govuk-radios__input"
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return "govuk-checkboxes__input"
     if isinstance(widget, forms.Select):
         return "govuk-select"
     if isinstance(widget, forms.Textarea):

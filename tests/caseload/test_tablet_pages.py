@@ -133,3 +133,30 @@ def test_time_form_starts_on_the_kind_of_time_added_last(team, alice, alice_clie
 def test_malformed_time_fields_never_answer_5xx(team, alice_client):
     good = {"category": "team", "minutes": 20, "description": "Huddle", "date": "2026-01-05"}
     assert_no_field_answers_5xx(alice_client, _url("time", team), good)
+
+
+def test_choice_fields_get_their_own_govuk_input_classes(team, alice_client, visit):
+    record = alice_client.get(_url("visit", team, visit_id=visit.pk)).content.decode()
+    time_page = alice_client.get(_url("time", team)).content.decode()
+    checkbox = r'type="checkbox" name="interventions_done"[^>]*govuk-checkboxes__input'
+    assert re.search(checkbox, record)
+    assert re.search(r'type="radio" name="category"[^>]*govuk-radios__input', time_page)
+
+
+def _disclosure(page: str) -> str:
+    found = re.search(r'<details class="govuk-details patch-record-more".*?</details>', page, re.S)
+    return found[0]
+
+
+def test_travel_and_ratings_sit_behind_a_closed_disclosure(team, alice_client, visit):
+    page = alice_client.get(_url("visit", team, visit_id=visit.pk)).content.decode()
+    optional = _disclosure(page)
+    assert 'name="travel_minutes"' in optional and 'name="rating_' in optional
+    assert '<details class="govuk-details patch-record-more">' in optional
+    assert 'name="actual_minutes"' not in optional and 'name="note"' not in optional
+
+
+def test_the_disclosure_opens_when_a_field_in_it_has_an_error(team, alice_client, visit):
+    data = {"base_version": visit.version, "actual_minutes": 20, "travel_minutes": -5}
+    page = alice_client.post(_url("visit", team, visit_id=visit.pk), data).content.decode()
+    assert '<details class="govuk-details patch-record-more" open>' in page
