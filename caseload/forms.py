@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from caseload import rules
 from caseload.models import (
@@ -182,7 +184,7 @@ class VisitRecordForm(GovukForm, forms.Form):
     actual_minutes = minutes_field(label="Minutes with the client")
     travel_minutes = minutes_field(label="Travel minutes", allow_zero=True, initial=0)
     note = forms.CharField(
-        label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, visit: Visit, **kwargs) -> None:
@@ -208,6 +210,10 @@ class VisitRecordForm(GovukForm, forms.Form):
                 )
                 field.widget.attrs["class"] = "govuk-select"
                 self.fields[f"rating_{problem.pk}_{concept}"] = field
+
+    def has_optional_errors(self) -> bool:
+        """Say whether a field behind the "optional" disclosure has an error, to open it."""
+        return any(name == "travel_minutes" or name.startswith("rating_") for name in self.errors)
 
     def rating_rows(self) -> list[tuple[CarePlanProblem, list]]:
         """Each active problem with its three rating fields, for the template."""
@@ -247,26 +253,45 @@ class ReassignForm(GovukForm, forms.Form):
 
 
 class TimeEntryForm(GovukForm, forms.Form):
-    date = forms.DateField(widget=DATE)
+    """Time that was not a visit: the kind as one tap, the minutes typed, the day preset."""
+
     category = forms.ChoiceField(
-        choices=[c for c in TimeCategory.choices if c[0] != TimeCategory.DIRECT]
+        choices=[c for c in TimeCategory.choices if c[0] != TimeCategory.DIRECT],
+        widget=forms.RadioSelect,
+        label=_("What kind of time"),
     )
-    minutes = minutes_field(label="Minutes")
-    description = forms.CharField(required=False, max_length=200, label="What (optional)")
+    minutes = minutes_field(label=_("Minutes"))
+    description = forms.CharField(required=False, max_length=200, label=_("What (optional)"))
+    date = forms.DateField(widget=DATE, label=_("Day"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["minutes"].widget.attrs["class"] = MINUTES["class"]
 
 
-class HandoverForm(GovukForm, forms.Form):
-    text = forms.CharField(label="Handover", widget=forms.Textarea(attrs={"rows": 4}))
-    client = forms.ModelChoiceField(queryset=Client.objects.none(), required=False, label="About")
-    to = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="For")
+class ClientChoiceField(forms.ModelChoiceField):
+    """Pick a client by name, with what tells two of the same name apart (a safety matter)."""
 
-    def __init__(self, *args, team: Team, **kwargs) -> None:
+    def label_from_instance(self, obj: Client) -> str:
+        return _("%(name)s, born %(born)s, %(postcode)s") % {
+            "name": obj.name,
+            "born": date_format(obj.date_of_birth, "j M Y"),
+            "postcode": obj.postcode,
+        }
+
+
+class HandoverForm(GovukForm, forms.Form):
+    text = forms.CharField(label=_("Handover"), widget=forms.Textarea(attrs={"rows": 4}))
+    client = ClientChoiceField(queryset=Client.objects.none(), required=False, label=_("About"))
+    to = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("For"))
+
+    def __init__(self, *args, team: Team, by: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = Client.objects.for_team(team).exclude(status="discharged")
-        self.fields["client"].empty_label = "No particular client"
-        self.fields["to"].queryset = member_users(team=team)
-        self.fields["to"].empty_label = "The whole team"
+        self.fields["client"].queryset = (
+            Client.objects.for_team(team)
+            .exclude(status="discharged")
+            .order_by("name", "date_of_birth", "pk")
+        )
+        self.fields["client"].empty_label = _("No particular client")
+        self.fields["to"].queryset = member_users(team=team).exclude(pk=by.pk)
+        self.fields["to"].empty_label = _("The whole team")

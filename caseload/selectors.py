@@ -111,6 +111,11 @@ def open_handovers(*, team: Team, member: User) -> QuerySet[Handover]:
     )
 
 
+def handovers_awaiting(*, team: Team, member: User) -> QuerySet[Handover]:
+    """Open handovers for the member that someone else wrote: what she has not seen yet."""
+    return open_handovers(team=team, member=member).exclude(author=member)
+
+
 def client_open_handovers(*, client: Client) -> QuerySet[Handover]:
     return client.handovers.filter(acknowledged_at__isnull=True).select_related("author", "to")
 
@@ -356,6 +361,17 @@ def time_summary(*, team: Team, member: User, start: date, days: int) -> TimeSum
 
 def time_entries(*, team: Team, member: User, day: date) -> QuerySet[TimeEntry]:
     return TimeEntry.objects.for_team(team).filter(member=member, date=day).order_by("created_at")
+
+
+def last_time_category(*, team: Team, member: User) -> str | None:
+    """The category of the member's last time entry of her own (not from a visit record)."""
+    return (
+        TimeEntry.objects.for_team(team)
+        .filter(member=member, visit_record__isnull=True)
+        .order_by("-created_at")
+        .values_list("category", flat=True)
+        .first()
+    )
 
 
 def team_handovers(*, team: Team, open_only: bool = True) -> QuerySet[Handover]:

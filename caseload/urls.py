@@ -34,6 +34,7 @@ urlpatterns = [
     path("sync/attention/", sync.sync_attention, name="sync_attention"),
     path("sync/attention/<int:mutation_pk>/resolve/", sync.sync_resolve, name="sync_resolve"),
     path("handovers/", handovers.handovers, name="handovers"),
+    path("handovers/count/", handovers.handover_count, name="handover_count"),
     path(
         "handovers/<uuid:handover_id>/acknowledge/",
         handovers.handover_acknowledge,

@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "teams.context_processors.navigation",
+                "caseload.context_processors.handover_count",
             ],
             "builtins": ["django.templatetags.static"],
         },

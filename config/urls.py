@@ -37,6 +37,7 @@ urlpatterns = [
     path("offline/", team_views.offline, name="offline"),
     path("healthz", team_views.healthz, name="healthz"),
     path("sw.js", team_views.service_worker, name="service_worker"),
+    path("favicon.ico", team_views.favicon, name="favicon"),
     path("manifest.json", manifest, name="manifest"),
     path("insights/codes.json", insights_views.codes_json, name="insights_codes"),
     path("insights/coaching/", insights_views.coaching, name="insights_coaching"),

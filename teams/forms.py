@@ -9,10 +9,15 @@ from teams.inputs import EARLIEST_DATE, LARGEST_INTEGER, LATEST_DATE
 from teams.models import Team, User
 from teams.selectors import member_users
 
+# Each option of these is its own input: errors are linked from the fieldset, not the inputs.
+CHOICE_INPUTS = {"govuk-checkboxes__input", "govuk-radios__input"}
+
 
 def _govuk_class(widget: forms.Widget) -> str:
-    if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # a RadioSelect subclass: test first
         return "govuk-checkboxes__input"
+    if isinstance(widget, forms.RadioSelect):
+        return "govuk-radios__input"
     if isinstance(widget, forms.Select):
         return "govuk-select"
     if isinstance(widget, forms.Textarea):
@@ -68,7 +73,7 @@ class GovukForm:
     def full_clean(self) -> None:
         super().full_clean()
         for name in self.errors:
-            if name not in self.fields or "checkboxes" in self.fields[name].widget.attrs["class"]:
+            if name not in self.fields or CHOICE_INPUTS & {self.fields[name].widget.attrs["class"]}:
                 continue
             attrs = self.fields[name].widget.attrs
             attrs["class"] += f" {attrs['class']}--error"

@@ -27,6 +27,18 @@ def teams_for_user(*, user: User) -> QuerySet[Team]:
     return Team.objects.for_user(user).order_by("name")
 
 
+def first_team(*, user: User) -> Team | None:
+    """The team the person joined first (her home team), else the first one she coaches."""
+    membership = (
+        Membership.objects.filter(user=user)
+        .current()
+        .select_related("team")
+        .order_by("joined_at", "pk")
+        .first()
+    )
+    return membership.team if membership else teams_for_user(user=user).first()
+
+
 def current_members(*, team: Team) -> QuerySet[Membership]:
     return Membership.objects.for_team(team).current().select_related("user").order_by("user__name")
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from teams import selectors, services
-from teams.access import TeamRequest, team_context, team_view
+from teams.access import Access, TeamRequest, team_access, team_context, team_view
 from teams.forms import (
     AcceptInvitationForm,
     CoachGrantForm,
@@ -23,26 +23,53 @@ from teams.forms import (
     InvitationForm,
     RoleForm,
 )
-from teams.models import CoachGrant, Invitation, Membership, Role
+from teams.models import CoachGrant, Invitation, Membership, Role, Team
 
-SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "sw.js"
+STATIC = Path(settings.BASE_DIR) / "static"
+SERVICE_WORKER = STATIC / "js" / "sw.js"
+LAST_TEAM_COOKIE = "patch_team"
+LAST_TEAM_MAX_AGE = 365 * 24 * 60 * 60
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    teams = list(selectors.teams_for_user(user=request.user))
-    if len(teams) == 1:
-        return redirect(teams[0])
-    return render(request, "teams/home.html", {"teams": teams})
+    """Open on the day's work: the team used last (else the first joined), with no tap needed."""
+    teams = selectors.teams_for_user(user=request.user)
+    team = teams.filter(slug=request.COOKIES.get(LAST_TEAM_COOKIE, "")).first()
+    team = team or selectors.first_team(user=request.user)
+    if team is None:
+        return render(request, "teams/home.html", {"teams": []})
+    return redirect(_landing(request, team))
 
 
 @login_required
 def switch_team(request: HttpRequest) -> HttpResponse:
-    """Go to the team picked in the header's switcher (a plain GET form, so no script needed)."""
+    """Go to the team picked in the header's switcher (a plain GET form, so no script needed).
+
+    The choice is remembered in a cookie (a slug, checked against membership on use), so the
+    next log-in opens the same team: logging out clears the session but not this.
+    """
     team = selectors.teams_for_user(user=request.user).filter(slug=request.GET.get("team")).first()
     if team is None:
         raise Http404
-    return redirect(team)
+    response = redirect(_landing(request, team))
+    response.set_cookie(
+        LAST_TEAM_COOKIE, team.slug, max_age=LAST_TEAM_MAX_AGE, httponly=True, samesite="Lax"
+    )
+    return response
+
+
+def _landing(request: HttpRequest, team: Team) -> str:
+    """A member starts on Today; a coach, who has no visits, on the team page."""
+    _, access = team_access(user=request.user, slug=team.slug)
+    if access is Access.MEMBER:
+        return reverse("caseload:today", kwargs={"team_slug": team.slug})
+    return team.get_absolute_url()
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Serve the app icon where browsers look for it without reading the page."""
+    return FileResponse((STATIC / "icons" / "favicon.ico").open("rb"), content_type="image/x-icon")
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -27,7 +27,10 @@ from teams.access import Access, TeamRequest, team_view
 @team_view()
 def handovers(request: TeamRequest) -> HttpResponse:
     form = HandoverForm(
-        request.POST or None, team=request.team, initial={"client": request.GET.get("client")}
+        request.POST or None,
+        team=request.team,
+        by=request.user,
+        initial={"client": request.GET.get("client")},
     )
     if request.method == "POST":
         if request.access is not Access.MEMBER:
@@ -45,6 +48,12 @@ def handovers(request: TeamRequest) -> HttpResponse:
     context = team_context(request, form=form, open_handovers=open_handovers)
     template = "caseload/_handovers.html" if request.htmx else "caseload/handovers.html"
     return render(request, template, context)
+
+
+@team_view()
+def handover_count(request: TeamRequest) -> HttpResponse:
+    """Answer the navigation's live count of handovers awaiting the member."""
+    return render(request, "caseload/_handover_count.html", team_context(request))
 
 
 @team_view(write=True)

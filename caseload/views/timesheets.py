@@ -27,7 +27,8 @@ from teams.inputs import date_param
 def time_view(request: TeamRequest) -> HttpResponse:
     day = date_param(request)
     week_start = day - timedelta(days=day.weekday())
-    form = TimeEntryForm(request.POST or None, initial={"date": day})
+    last = selectors.last_time_category(team=request.team, member=request.user)
+    form = TimeEntryForm(request.POST or None, initial={"date": day, "category": last})
     if request.method == "POST":
         if request.access is not Access.MEMBER:
             raise Http404

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from caseload import pdf, selectors
 from caseload.views.common import (
@@ -21,13 +23,35 @@ from teams.selectors import member_users
 def today(request: TeamRequest) -> HttpResponse:
     day = date_param(request)
     visits = selectors.today_for_member(team=request.team, member=request.user, day=day)
-    handovers = list(selectors.open_handovers(team=request.team, member=request.user))
+    handovers = list(selectors.handovers_awaiting(team=request.team, member=request.user))
     audit_read(
         request, [*(item.visit.client for item in visits), *(h.client for h in handovers)], "today"
     )
-    context = team_context(request, day=day, visits=visits, handovers=handovers)
+    context = team_context(
+        request,
+        day=day,
+        visits=_with_return_places(request, visits, day=day),
+        handovers=handovers,
+    )
     template = "caseload/_today.html" if request.htmx else "caseload/today.html"
     return render(request, template, context)
+
+
+def _with_return_places(
+    request: TeamRequest, visits: list[selectors.TodayVisit], *, day: date
+) -> list[tuple[selectors.TodayVisit, str]]:
+    """Pair each visit with where "done as planned" returns to: Today at the next visit's card.
+
+    The query names the visit just done, so the return is a fresh page load even when only the
+    anchor would differ (a change of anchor alone just scrolls the stale page).
+    """
+    url = reverse("caseload:today", kwargs={"team_slug": request.team.slug})
+    places = []
+    for n, item in enumerate(visits):
+        shown = visits[min(n + 1, len(visits) - 1)].visit
+        query = urlencode({"date": day.isoformat(), "done": item.visit.pk})
+        places.append((item, f"{url}?{query}#visit-{shown.pk}"))
+    return places
 
 
 @team_view()

@@ -144,7 +144,7 @@ def test_record_offline_then_sync_and_teammate_sees_it(
     with _reported(alice):
         _go_offline(context)
         # Time entry, from the page that was open when the signal went.
-        alice.get_by_label("Category", exact=True).select_option("indirect")
+        alice.get_by_label("Indirect client work").check()
         alice.get_by_label("Minutes", exact=True).fill("20")
         alice.get_by_label("What (optional)").fill("Phoned the GP")
         alice.get_by_role("button", name="Add time").click()
@@ -166,6 +166,7 @@ def test_record_offline_then_sync_and_teammate_sees_it(
 
         alice.goto(f"{server_url}{fred_visit}")
         alice.get_by_label("Minutes with the client").fill("18")
+        alice.locator(".patch-record-more summary").click()  # travel is optional, folded away
         alice.get_by_label("Travel minutes").fill("7")
         alice.get_by_role("button", name="Save visit record").click()
         status.get_by_text("3 changes waiting to be sent").wait_for()

@@ -18,7 +18,8 @@ from tests.rota.factories import (
 )
 
 START = date(2026, 3, 2)
-QUERIES_GRID_PAGE = 20  # 4 for session, user and access, the planner role, each kind of row once
+# 4 for session, user and access, the planner role, the handover count, each kind of row once
+QUERIES_GRID_PAGE = 21
 
 
 @pytest.fixture

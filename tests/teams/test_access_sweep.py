@@ -46,6 +46,7 @@ PUBLIC = {
     "healthz",
     "rota_feed",
     "service_worker",
+    "favicon",
     "manifest",
     "insights_codes",
     "insights_coaching",

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from teams import services
 from teams.models import Membership
-from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.factories import PASSWORD, CoachGrantFactory, MembershipFactory, UserFactory
 
 
 def test_login_accepts_email_in_any_case(client, alice):
@@ -26,12 +26,52 @@ def test_wrong_credentials_get_one_neutral_message(client, alice, email):
     assert "Enter a correct email address and password." in response.content.decode()
 
 
-def test_home_lists_every_team_of_a_person_in_two(alice, other_team):
+def test_home_opens_today_of_the_members_team(alice_client, team):
+    response = alice_client.get(reverse("home"))
+    assert response["Location"] == reverse("caseload:today", kwargs={"team_slug": team.slug})
+
+
+def test_home_opens_the_team_switched_to_last_even_after_logging_out_and_in(alice, other_team):
     MembershipFactory(team=other_team, user=alice)
     client = Client()
     client.force_login(alice)
-    page = client.get(reverse("home")).content.decode()
-    assert "Riverside" in page and "Hillside" in page
+    client.get(reverse("switch_team"), {"team": other_team.slug})
+    client.post(reverse("logout"))
+    client.force_login(alice)
+    response = client.get(reverse("home"))
+    assert response["Location"] == reverse("caseload:today", kwargs={"team_slug": other_team.slug})
+
+
+def test_home_opens_the_team_joined_first(alice, other_team):
+    MembershipFactory(team=other_team, user=alice)  # Hillside sorts before Riverside
+    client = Client()
+    client.force_login(alice)
+    response = client.get(reverse("home"))
+    assert response["Location"] == reverse("caseload:today", kwargs={"team_slug": "riverside"})
+
+
+def test_home_ignores_a_remembered_team_one_has_left(alice_client, team, other_team):
+    alice_client.cookies["patch_team"] = other_team.slug
+    response = alice_client.get(reverse("home"))
+    assert response["Location"] == reverse("caseload:today", kwargs={"team_slug": team.slug})
+
+
+def test_home_opens_the_team_page_for_a_coach(team):
+    grant = CoachGrantFactory(team=team)
+    client = Client()
+    client.force_login(grant.coach)
+    assert client.get(reverse("home"))["Location"] == team.get_absolute_url()
+
+
+def test_home_without_a_team_says_how_to_join(client, db):
+    client.force_login(UserFactory())
+    assert "invitation link" in client.get(reverse("home")).content.decode()
+
+
+def test_favicon_is_served_from_the_site_root(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
 
 
 def test_password_reset_sends_a_working_link(client, alice):
@@ -62,10 +102,10 @@ def test_team_page_shows_members_and_roles(alice_client, team, bob):
 def test_team_page_uses_a_fixed_number_of_queries(alice_client, team, django_assert_num_queries):
     MembershipFactory.create_batch(3, team=team)
     alice_client.get(team.get_absolute_url())
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         alice_client.get(team.get_absolute_url())
     MembershipFactory.create_batch(8, team=team)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         alice_client.get(team.get_absolute_url())
 
 
@@ -184,7 +224,7 @@ def test_switching_to_a_team_of_ones_own_goes_there(alice, other_team):
     client = Client()
     client.force_login(alice)
     response = client.get(reverse("switch_team"), {"team": other_team.slug})
-    assert response["Location"] == other_team.get_absolute_url()
+    assert response["Location"] == reverse("caseload:today", kwargs={"team_slug": other_team.slug})
 
 
 def test_switching_to_a_foreign_team_is_404(alice_client, other_team):
