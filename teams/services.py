@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from teams import audit, live
 from teams.models import CoachGrant, Invitation, Membership, Presence, Role, RoleHolding, Team, User
@@ -94,16 +95,27 @@ def invitation_withdraw(*, invitation: Invitation, by: User, now: datetime | Non
     audit.record(actor=by, team=invitation.team, action="invitation.withdraw", obj=invitation)
 
 
-def invitation_problem(invitation: Invitation | None, *, now: datetime | None = None) -> str:
-    """Say why an invitation cannot be used, or return "" when it can."""
+def invitation_problem(
+    invitation: Invitation | None, *, user: User | None = None, now: datetime | None = None
+) -> str:
+    """Say why ``user`` (or a new person) cannot use an invitation, or return "" when they can.
+
+    An invitation is for the address it was sent to: someone logged in with another address
+    may not use it.
+    """
     if invitation is None:
-        return "This invitation link is not valid. Ask your team for a new one."
+        return _("This invitation link is not valid. Ask your team for a new one.")
     if invitation.accepted_at is not None:
-        return "This invitation has already been used. Log in, or ask your team for a new one."
+        return _("This invitation has already been used. Log in, or ask your team for a new one.")
     if invitation.withdrawn_at is not None:
-        return "This invitation was withdrawn. Ask your team for a new one."
+        return _("This invitation was withdrawn. Ask your team for a new one.")
     if invitation.expires_at <= _now(now):
-        return "This invitation has expired. Ask your team for a new one."
+        return _("This invitation has expired. Ask your team for a new one.")
+    if user is not None and user.is_authenticated and user.email.lower() != invitation.email:
+        return _(
+            "This invitation was sent to %(invited)s, but you are logged in as %(current)s. "
+            "Log out and open the link again, or ask your team to invite %(current)s."
+        ) % {"invited": invitation.email, "current": user.email}
     return ""
 
 
@@ -130,7 +142,7 @@ def invitation_accept(
         .filter(token_hash=hash_token(token))
         .first()
     )
-    problem = invitation_problem(invitation, now=now)
+    problem = invitation_problem(invitation, user=user, now=now)
     if problem:
         raise TeamError(problem)
     if user is None:

@@ -143,7 +143,7 @@ def invitation_withdraw(request: TeamRequest, invitation_id: int) -> HttpRespons
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.invitation_for_token(token)
-    problem = services.invitation_problem(invitation)
+    problem = services.invitation_problem(invitation, user=request.user)
     if problem:
         return render(request, "teams/invitation_problem.html", {"problem": problem}, status=410)
     signed_in = request.user.is_authenticated

@@ -109,6 +109,17 @@ def test_used_invitation_shows_a_clear_page(client, team, alice):
     assert "already been used" in response.content.decode()
 
 
+def test_invitation_for_another_address_is_refused_with_a_clear_page(team, alice, charlie):
+    _, token = services.invitation_create(team=team, email="dana@example.org", by=alice)
+    client = Client()
+    client.force_login(charlie)
+    url = reverse("invitation", kwargs={"token": token})
+    assert "sent to dana@example.org" in client.get(url).content.decode()
+    response = client.post(url)
+    assert "sent to dana@example.org" in response.content.decode()
+    assert not Membership.objects.for_team(team).filter(user=charlie).exists()
+
+
 def test_unknown_invitation_token_shows_a_clear_page(client, db):
     response = client.get(reverse("invitation", kwargs={"token": "made-up"}))
     assert response.status_code == 410
