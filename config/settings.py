@@ -64,6 +64,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,local
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is not set: list the host names Patch answers on.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Take X-Request-ID from the proxy in front (which must set or overwrite it); otherwise mint one.
+TRUST_PROXY_REQUEST_ID = env_bool("TRUST_PROXY_REQUEST_ID", default=False)
 
 INSTALLED_APPS = [
     "daphne",
@@ -216,10 +218,11 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 
-# Scripts only from our own origin: no inline script, no eval. Styles likewise.
+# Scripts only from our own origin: no inline script, no eval. Styles likewise. Sockets only to
+# the page's own host and port ({socket_origin} is filled in per request).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self' ws: wss:; worker-src 'self'; manifest-src 'self'; "
+    "font-src 'self'; connect-src 'self' {socket_origin}; worker-src 'self'; manifest-src 'self'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
 )
 

@@ -14,6 +14,7 @@ from tests.factories import CoachGrantFactory
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+HOST = (b"host", b"127.0.0.1:8000")
 
 
 def _session_cookie(user) -> bytes:
@@ -24,7 +25,7 @@ def _session_cookie(user) -> bytes:
 
 
 async def _connect(team, user=None, origin=ORIGIN):
-    headers = [origin]
+    headers = [HOST, origin]
     if user is not None:
         headers.append((b"cookie", await database_sync_to_async(_session_cookie)(user)))
     communicator = WebsocketCommunicator(application, f"/ws/t/{team.slug}/", headers=headers)
@@ -61,6 +62,16 @@ async def test_anonymous_is_rejected(team):
 
 async def test_foreign_origin_is_rejected(team, alice):
     _, connected = await _connect(team, alice, origin=(b"origin", b"https://evil.example"))
+    assert not connected
+
+
+async def test_origin_on_another_port_of_the_same_host_is_rejected(team, alice):
+    _, connected = await _connect(team, alice, origin=(b"origin", b"http://127.0.0.1:9999"))
+    assert not connected
+
+
+async def test_socket_without_origin_is_rejected(team, alice):
+    _, connected = await _connect(team, alice, origin=(b"x-nothing", b""))
     assert not connected
 
 

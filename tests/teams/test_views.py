@@ -185,6 +185,12 @@ def test_pages_carry_a_csp_without_inline_scripts(client):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
 
 
+def test_csp_lets_sockets_reach_only_this_host_and_port(client):
+    csp = client.get(reverse("login"), HTTP_HOST="127.0.0.1:8000")["Content-Security-Policy"]
+    connect = next(part for part in csp.split(";") if "connect-src" in part)
+    assert connect.split() == ["connect-src", "'self'", "ws://127.0.0.1:8000"]
+
+
 def test_logout_clears_the_site_cache(alice_client):
     response = alice_client.post(reverse("logout"))
     assert response["Clear-Site-Data"] == '"cache"'
