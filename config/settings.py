@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "teams.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -203,6 +204,19 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Patch <patch@localhost>")
 
+# Shared tablets hold health data: a session lasts at most a working day and ends after idle
+# time (teams/sessions.py); the page warns before the idle timeout. The cookie goes when the
+# browser closes.
+SESSION_LIFETIME_SECONDS = 60 * env_int("SESSION_LIFETIME_MINUTES", 10 * 60)
+SESSION_IDLE_SECONDS = 60 * env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_WARNING_SECONDS = 60 * env_int("SESSION_WARNING_MINUTES", 2)
+if not 0 < SESSION_WARNING_SECONDS < SESSION_IDLE_SECONDS <= SESSION_LIFETIME_SECONDS:
+    raise ImproperlyConfigured(
+        "Session minutes must satisfy 0 < SESSION_WARNING_MINUTES < SESSION_IDLE_MINUTES "
+        "<= SESSION_LIFETIME_MINUTES."
+    )
+SESSION_COOKIE_AGE = SESSION_LIFETIME_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

@@ -7,6 +7,7 @@ one is told about a change that was rolled back.
 
 from __future__ import annotations
 
+import hashlib
 from functools import partial
 
 from asgiref.sync import async_to_sync
@@ -49,3 +50,22 @@ def publish(team: Team, event: str, **ids: str | int) -> None:
 
 def _send(group: str, message: dict[str, str]) -> None:
     async_to_sync(get_channel_layer().group_send)(group, message)
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def session_group(session_key: str) -> str:
+    """Name a session's sockets' group without putting the session key into the layer."""
+    return f"session.{hashlib.sha256(session_key.encode()).hexdigest()[:40]}"
+
+
+def recheck_access(user_id: int) -> None:
+    """Make the user's open sockets re-check their access (and close if it is gone) after commit."""
+    transaction.on_commit(partial(_send, user_group(user_id), {"type": "access.recheck"}))
+
+
+def end_session(session_key: str) -> None:
+    """Close every socket opened with this session, once the current transaction commits."""
+    transaction.on_commit(partial(_send, session_group(session_key), {"type": "session.ended"}))

@@ -61,6 +61,7 @@ def member_leave(*, membership: Membership, by: User, now: datetime | None = Non
     audit.record(actor=by, team=membership.team, action="member.leave", obj=membership)
     live.publish(membership.team, "members-changed")
     live.publish(membership.team, "roles-changed")
+    live.recheck_access(membership.user_id)
     return membership
 
 
@@ -231,7 +232,14 @@ def coach_revoke(*, grant: CoachGrant, by: User, now: datetime | None = None) ->
     grant.save(update_fields=["revoked_at", "revoked_by"])
     audit.record(actor=by, team=grant.team, action="coach.revoke", obj=grant)
     live.publish(grant.team, "members-changed")
+    live.recheck_access(grant.coach_id)
     return grant
+
+
+def session_end(*, session_key: str | None) -> None:
+    """Close the sockets opened with a session that has just ended (logout or timeout)."""
+    if session_key:
+        live.end_session(session_key)
 
 
 @transaction.atomic

@@ -275,9 +275,11 @@ def audit_page(request: TeamRequest) -> HttpResponse:
 
 
 class LogoutView(auth_views.LogoutView):
-    """Log out and tell the browser to drop cached pages of this person."""
+    """Log out, close this session's sockets, and tell the browser to drop cached pages."""
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        session_key = request.session.session_key
         response = super().post(request, *args, **kwargs)
+        services.session_end(session_key=session_key)
         response["Clear-Site-Data"] = '"cache"'
         return response
