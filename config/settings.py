@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "teams.context_processors.navigation",
+                "teams.context_processors.session_clock",
             ],
             "builtins": ["django.templatetags.static"],
         },

@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("switch/", team_views.switch_team, name="switch_team"),
     path("invite/<str:token>/", team_views.invitation_accept, name="invitation"),
+    path("session/", team_views.session_status, name="session_status"),
     path("offline/", team_views.offline, name="offline"),
     path("healthz", team_views.healthz, name="healthz"),
     path("sw.js", team_views.service_worker, name="service_worker"),

@@ -25,6 +25,8 @@ LOGIN_AT = "patch_login_at"
 ACTIVE_AT = "patch_active_at"
 # Write the session for activity at most once a minute, not on every request.
 ACTIVITY_RESOLUTION = 60
+# Called by the outbox and the service worker on their own (replays, keeping pages fresh).
+PASSIVE_VIEWS = frozenset({"caseload:sync", "caseload:offline_pages"})
 
 
 def _epoch(now: datetime | None) -> int:
@@ -76,27 +78,33 @@ def on_login(sender, request, user, **kwargs) -> None:
 class SessionTimeoutMiddleware:
     """Log out a session past its idle timeout or its working-day lifetime; note activity.
 
-    Requests marked ``X-Patch-Background`` (a page refreshing itself after a live event) are
-    not activity. After a timeout the request goes on logged out: pages redirect to the login
-    page and the sync endpoint answers 403, so the device keeps its outbox for the next login.
+    Not activity: requests marked ``X-Patch-Background`` (a page refreshing itself after a live
+    event) and the views a device calls by itself (``PASSIVE_VIEWS``). After a timeout the
+    request goes on logged out: pages redirect to the login page and the sync endpoint answers
+    403, so the device keeps its outbox for the next login.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
-            if session_expired(request.session):
-                session_key = request.session.session_key
-                logout(request)
-                services.session_end(session_key=session_key)
-                messages.info(
-                    request,
-                    _(
-                        "You were logged out to keep your clients' details safe. Log in again to "
-                        "carry on: anything waiting to be sent is kept."
-                    ),
-                )
-            elif "X-Patch-Background" not in request.headers:
-                session_touched(request.session)
+        if request.user.is_authenticated and session_expired(request.session):
+            session_key = request.session.session_key
+            logout(request)
+            services.session_end(session_key=session_key)
+            messages.info(
+                request,
+                _(
+                    "You were logged out to keep your clients' details safe. Log in again to "
+                    "carry on: anything waiting to be sent is kept."
+                ),
+            )
         return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        if (
+            request.user.is_authenticated
+            and "X-Patch-Background" not in request.headers
+            and request.resolver_match.view_name not in PASSIVE_VIEWS
+        ):
+            session_touched(request.session)

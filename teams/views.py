@@ -8,13 +8,13 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from teams import selectors, services
+from teams import selectors, services, sessions
 from teams.access import Access, TeamRequest, team_view
 from teams.forms import (
     AcceptInvitationForm,
@@ -48,6 +48,17 @@ def switch_team(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> HttpResponse:
     """Answer without touching the database: for load balancers, and the benchmarks' baseline."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def session_status(request: HttpRequest) -> JsonResponse:
+    """Answer the seconds left in this session; asked without ``X-Patch-Background`` it is
+    also the page saying its person is still there (``SessionTimeoutMiddleware``)."""
+    idle, lifetime = (
+        sessions.seconds_left(request.session) if request.user.is_authenticated else (0, 0)
+    )
+    response = JsonResponse({"idle": max(idle, 0), "lifetime": max(lifetime, 0)})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def offline(request: HttpRequest) -> HttpResponse:

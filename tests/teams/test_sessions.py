@@ -79,3 +79,34 @@ def test_session_cookie_is_dropped_when_the_browser_closes(alice):
     client.post(reverse("login"), {"username": alice.email, "password": PASSWORD})
     cookie = client.cookies["sessionid"]
     assert not cookie["expires"] and not cookie["max-age"]
+
+
+def test_session_status_answers_the_seconds_left(tablet, time_machine, settings):
+    time_machine.move_to(START + timedelta(minutes=10))
+    answer = tablet.get(reverse("session_status"), headers={"X-Patch-Background": "1"}).json()
+    assert answer == {
+        "idle": settings.SESSION_IDLE_SECONDS - 600,
+        "lifetime": settings.SESSION_LIFETIME_SECONDS - 600,
+    }
+
+
+def test_asking_session_status_as_the_person_counts_as_activity(tablet, time_machine, settings):
+    time_machine.move_to(START + timedelta(minutes=10))
+    assert tablet.get(reverse("session_status")).json()["idle"] == settings.SESSION_IDLE_SECONDS
+
+
+def test_the_device_refreshing_its_offline_pages_is_not_activity(tablet, time_machine, settings):
+    time_machine.move_to(START + timedelta(minutes=10))
+    tablet.get(reverse("caseload:offline_pages", kwargs={"team_slug": "riverside"}))
+    answer = tablet.get(reverse("session_status"), headers={"X-Patch-Background": "1"}).json()
+    assert answer["idle"] == settings.SESSION_IDLE_SECONDS - 600
+
+
+def test_pages_carry_the_session_clock_and_the_warning(tablet, settings):
+    page = _team_page(tablet).content.decode()
+    assert f'data-session-idle="{settings.SESSION_IDLE_SECONDS}"' in page
+    assert 'id="session-warning"' in page and "Stay logged in" in page
+
+
+def test_session_status_of_nobody_is_zero(client, db):
+    assert client.get(reverse("session_status")).json() == {"idle": 0, "lifetime": 0}
