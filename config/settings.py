@@ -158,6 +158,13 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# The cache holds the login and reset-mail counters: shared through Redis when processes are
+# several, in memory for the embedded single process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 AUTH_USER_MODEL = "teams.User"
 LOGIN_URL = "login"
@@ -170,6 +177,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Failed logins lock an account, or an address (shared by a whole surgery behind NAT, so
+# allowed more), for LOGIN_LOCKOUT_MINUTES; counted in the cache (teams/throttle.py).
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 10)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 50)
+LOGIN_LOCKOUT_SECONDS = 60 * env_int("LOGIN_LOCKOUT_MINUTES", 15)
+PASSWORD_RESET_MAILS_PER_HOUR = env_int("PASSWORD_RESET_MAILS_PER_HOUR", 3)
 
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 TEAM_SIZE_WARNING = 12

@@ -3,7 +3,7 @@ from django.urls import include, path
 from pwa.views import manifest
 
 from teams import views as team_views
-from teams.forms import EmailLoginForm
+from teams.forms import EmailLoginForm, ThrottledPasswordResetForm
 
 urlpatterns = [
     path("", team_views.home, name="home"),
@@ -15,7 +15,11 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", team_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+import math
 
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import ngettext
+
+from teams import throttle
 from teams.models import Membership, Team, User
 
 
@@ -44,7 +48,11 @@ class GovukForm:
 
 
 class EmailLoginForm(GovukForm, AuthenticationForm):
-    """One neutral message for any wrong e-mail or password, so accounts are not revealed."""
+    """One neutral message for any wrong e-mail or password, so accounts are not revealed.
+
+    Repeated failures lock the account, or the address they come from, for a while
+    (``teams.throttle``); a locked login is refused before the password is checked.
+    """
 
     username = forms.EmailField(
         label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
@@ -53,6 +61,40 @@ class EmailLoginForm(GovukForm, AuthenticationForm):
         "invalid_login": "Enter a correct email address and password.",
         "inactive": "Enter a correct email address and password.",
     }
+
+    def clean(self) -> dict:
+        email = self.cleaned_data.get("username") or ""
+        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        wait = throttle.login_locked_for(email=email, address=address)
+        if wait > 0:
+            minutes = math.ceil(wait / 60)
+            raise forms.ValidationError(
+                ngettext(
+                    "Too many attempts to log in. Try again in %(minutes)d minute, "
+                    "or reset your password.",
+                    "Too many attempts to log in. Try again in %(minutes)d minutes, "
+                    "or reset your password.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code="throttled",
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.login_failed(email=email, address=address)
+            raise
+        throttle.login_succeeded(email=email)
+        return cleaned
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Send at most a few reset mails an hour to one address; the page says the same either way."""
+
+    def send_mail(self, *args, **kwargs) -> None:
+        to_email = kwargs.get("to_email", args[4] if len(args) > 4 else "")
+        if throttle.reset_mail_allowed(to=to_email):
+            super().send_mail(*args, **kwargs)
 
 
 class InvitationForm(GovukForm, forms.Form):
