@@ -137,12 +137,3 @@ class HandOverForm(GovukForm, forms.Form):
 
 class CoachGrantForm(GovukForm, forms.Form):
     email = forms.EmailField(label="Coach's email address")
-
-    def clean_email(self) -> User:
-        email = self.cleaned_data["email"]
-        coach = User.objects.filter(email__iexact=email, is_active=True).first()
-        if coach is None:
-            raise forms.ValidationError(
-                "There is no Patch account with this email address. Ask the coach to sign up first."
-            )
-        return coach

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,7 +71,12 @@ def member_leave(*, membership: Membership, by: User, now: datetime | None = Non
 
 @transaction.atomic
 def invitation_create(
-    *, team: Team, email: str, by: User, now: datetime | None = None
+    *,
+    team: Team,
+    email: str,
+    by: User,
+    kind: str = Invitation.Kind.MEMBER,
+    now: datetime | None = None,
 ) -> tuple[Invitation, str]:
     """Create a single-use link; return the invitation and the secret token (shown once)."""
     email = email.strip().lower()
@@ -78,6 +87,7 @@ def invitation_create(
     invitation = Invitation.objects.create(
         team=team,
         email=email,
+        kind=kind,
         token_hash=hash_token(token),
         created_by=by,
         created_at=created,
@@ -85,6 +95,31 @@ def invitation_create(
     )
     audit.record(actor=by, team=team, action="invitation.create", obj=invitation)
     return invitation, token
+
+
+@transaction.atomic
+def coach_invite(
+    *, team: Team, email: str, by: User, link: Callable[[str], str], now: datetime | None = None
+) -> Invitation:
+    """Mail a coach invitation to ``email`` (``link`` turns the token into its URL).
+
+    The same happens whether or not the address has an account, so the member granting access
+    learns nothing about it; the coach's access starts when they accept from the mail.
+    """
+    invitation, token = invitation_create(
+        team=team, email=email, by=by, kind=Invitation.Kind.COACH, now=now
+    )
+    context = {"team": team, "by": by, "link": link(token), "invitation": invitation}
+    transaction.on_commit(
+        partial(
+            send_mail,
+            subject=render_to_string("teams/coach_invitation_subject.txt", context).strip(),
+            message=render_to_string("teams/coach_invitation_email.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    )
+    return invitation
 
 
 @transaction.atomic
@@ -132,8 +167,9 @@ def invitation_accept(
     name: str = "",
     password: str = "",
     now: datetime | None = None,
-) -> Membership:
-    """Use an invitation once: join as ``user``, or create the person from name and password.
+) -> Membership | CoachGrant:
+    """Use an invitation once: join (or coach) as ``user``, or as a new person from name and
+    password.
 
     The invitation row is locked so two simultaneous accepts cannot both succeed.
     """
@@ -157,12 +193,15 @@ def invitation_accept(
         except IntegrityError:
             raise TeamError("You already have an account. Log in first.") from None
         audit.record(actor=user, team=invitation.team, action="user.create", obj=user)
-    membership = member_add(team=invitation.team, user=user, by=user)
+    if invitation.kind == Invitation.Kind.COACH:
+        joined = coach_grant(team=invitation.team, coach=user, by=invitation.created_by)
+    else:
+        joined = member_add(team=invitation.team, user=user, by=user)
     invitation.accepted_at = _now(now)
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit.record(actor=user, team=invitation.team, action="invitation.accept", obj=invitation)
-    return membership
+    return joined
 
 
 @transaction.atomic

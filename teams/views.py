@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from teams import selectors, services, sessions
@@ -162,24 +163,24 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if signed_in:
-                membership = services.invitation_accept(token=token, user=request.user)
+                joined = services.invitation_accept(token=token, user=request.user)
             elif form.is_valid():
-                membership = services.invitation_accept(
+                joined = services.invitation_accept(
                     token=token,
                     name=form.cleaned_data["name"],
                     password=form.cleaned_data["password"],
                 )
-                login(request, membership.user)
+                login(request, joined.coach if isinstance(joined, CoachGrant) else joined.user)
             else:
-                membership = None
+                joined = None
         except ValidationError as error:
             form.add_error("password", error)
-            membership = None
+            joined = None
         except services.TeamError as error:
             return render(request, "teams/invitation_problem.html", {"problem": str(error)}, 410)
-        if membership is not None:
-            messages.success(request, f"Welcome to {membership.team}.")
-            return redirect(membership.team)
+        if joined is not None:
+            messages.success(request, _("Welcome to %(team)s.") % {"team": joined.team})
+            return redirect(joined.team)
     return render(
         request,
         "teams/invitation_accept.html",
@@ -253,13 +254,27 @@ def role_hand_over(request: TeamRequest, role_id: int) -> HttpResponse:
 @team_view(write=True)
 @require_POST
 def coach_grant(request: TeamRequest) -> HttpResponse:
+    """Mail a coach invitation; the answer is the same whether or not the address has an account."""
     form = CoachGrantForm(request.POST)
     if form.is_valid():
+        email = form.cleaned_data["email"]
         try:
-            grant = services.coach_grant(
-                team=request.team, coach=form.cleaned_data["email"], by=request.user
+            services.coach_invite(
+                team=request.team,
+                email=email,
+                by=request.user,
+                link=lambda token: request.build_absolute_uri(
+                    reverse("invitation", kwargs={"token": token})
+                ),
             )
-            messages.success(request, f"{grant.coach} can now see your team, read-only.")
+            messages.success(
+                request,
+                _(
+                    "We have emailed %(email)s an invitation to coach your team. Their read-only "
+                    "access starts when they accept it."
+                )
+                % {"email": email},
+            )
         except services.TeamError as error:
             messages.error(request, str(error))
     else:

@@ -150,16 +150,68 @@ def test_hand_over_to_an_outsider_is_refused(alice_client, team, alice, charlie)
     assert not role.holdings.exists()
 
 
-def test_coach_grant_by_email_gives_read_only_access(alice_client, team):
+@pytest.fixture
+def grant_coach(alice_client, team, django_capture_on_commit_callbacks):
+    """Post the coach form as alice; the invitation mail goes once the request commits."""
+
+    def grant(email: str):
+        with django_capture_on_commit_callbacks(execute=True):
+            return alice_client.post(
+                reverse("teams:coach_grant", kwargs={"team_slug": team.slug}),
+                {"email": email},
+                follow=True,
+            )
+
+    return grant
+
+
+def test_coach_accepts_by_mail_and_then_reads_the_team(grant_coach, team):
     coach = UserFactory(email="coach@example.org")
-    alice_client.post(
-        reverse("teams:coach_grant", kwargs={"team_slug": team.slug}),
-        {"email": "COACH@example.org"},
-    )
+    grant_coach("COACH@example.org")
+    (message,) = mail.outbox
+    assert message.to == ["coach@example.org"]
+    link = re.search(r"https?://\S+", message.body).group()
     client = Client()
     client.force_login(coach)
+    assert client.get(team.get_absolute_url()).status_code == 404
+    client.post(link)
     page = client.get(team.get_absolute_url()).content.decode()
     assert "you can see its pages but not change them" in page
+
+
+def test_coach_grant_answers_the_same_whether_or_not_an_account_exists(grant_coach, team):
+    UserFactory(email="known@example.org")
+    banner = re.compile(r'notification-banner__heading">([^<]*emailed[^<]*)<')
+    known = banner.findall(grant_coach("known@example.org").content.decode())
+    unknown = banner.findall(grant_coach("unknown@example.org").content.decode())
+    assert known == [
+        "We have emailed known@example.org an invitation to coach your team. "
+        "Their read-only access starts when they accept it."
+    ]
+    assert [text.replace("unknown@", "known@") for text in unknown] == known
+    assert [m.to for m in mail.outbox] == [["known@example.org"], ["unknown@example.org"]]
+
+
+def test_new_person_accepting_a_coach_invitation_gets_read_only_access(
+    client, team, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.coach_invite(
+            team=team, email="new.coach@example.org", by=alice, link="<{}>".format
+        )
+    token = re.search(r"<(\S+)>", mail.outbox[0].body).group(1)
+    client.post(
+        reverse("invitation", kwargs={"token": token}),
+        {"name": "Nia Coach", "password": "a-long-enough-passphrase"},
+    )
+    assert (
+        "you can see its pages but not change them"
+        in client.get(team.get_absolute_url()).content.decode()
+    )
+    assert (
+        client.post(reverse("teams:role_create", kwargs={"team_slug": team.slug})).status_code
+        == 404
+    )
 
 
 def test_service_worker_is_served_from_the_root(client):
