@@ -27,6 +27,9 @@ ACTIVE_AT = "patch_active_at"
 ACTIVITY_RESOLUTION = 60
 # Called by the outbox and the service worker on their own (replays, keeping pages fresh).
 PASSIVE_VIEWS = frozenset({"caseload:sync", "caseload:offline_pages"})
+# Requests the page or the service worker make by themselves: htmx refreshes (session.js) and
+# the offline copies of pages (sw.js).
+PASSIVE_HEADERS = ("X-Patch-Background", "X-Patch-Offline-Copy")
 
 
 def _epoch(now: datetime | None) -> int:
@@ -78,10 +81,10 @@ def on_login(sender, request, user, **kwargs) -> None:
 class SessionTimeoutMiddleware:
     """Log out a session past its idle timeout or its working-day lifetime; note activity.
 
-    Not activity: requests marked ``X-Patch-Background`` (a page refreshing itself after a live
-    event) and the views a device calls by itself (``PASSIVE_VIEWS``). After a timeout the
-    request goes on logged out: pages redirect to the login page and the sync endpoint answers
-    403, so the device keeps its outbox for the next login.
+    Not activity: requests the page or its service worker make by themselves
+    (``PASSIVE_HEADERS``) and the views a device calls by itself (``PASSIVE_VIEWS``). After a
+    timeout the request goes on logged out: pages redirect to the login page and the sync
+    endpoint answers 403, so the device keeps its outbox for the next login.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -104,7 +107,7 @@ class SessionTimeoutMiddleware:
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
         if (
             request.user.is_authenticated
-            and "X-Patch-Background" not in request.headers
+            and not any(header in request.headers for header in PASSIVE_HEADERS)
             and request.resolver_match.view_name not in PASSIVE_VIEWS
         ):
             session_touched(request.session)

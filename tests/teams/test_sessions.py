@@ -44,6 +44,14 @@ def test_a_page_refreshing_itself_is_not_activity(tablet, time_machine, settings
     assert _team_page(tablet).status_code == 302
 
 
+def test_the_service_worker_keeping_an_offline_copy_is_not_activity(tablet, time_machine, settings):
+    idle = timedelta(seconds=settings.SESSION_IDLE_SECONDS)
+    time_machine.move_to(START + idle / 2)
+    assert _team_page(tablet, X_Patch_Offline_Copy="1").status_code == 200
+    time_machine.move_to(START + idle)
+    assert _team_page(tablet).status_code == 302
+
+
 def test_session_ends_after_a_working_day_however_active(tablet, time_machine, settings):
     step = timedelta(seconds=settings.SESSION_IDLE_SECONDS - 60)
     at = START
