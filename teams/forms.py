@@ -91,10 +91,24 @@ class EmailLoginForm(GovukForm, AuthenticationForm):
 class ThrottledPasswordResetForm(PasswordResetForm):
     """Send at most a few reset mails an hour to one address; the page says the same either way."""
 
-    def send_mail(self, *args, **kwargs) -> None:
-        to_email = kwargs.get("to_email", args[4] if len(args) > 4 else "")
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict,
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
         if throttle.reset_mail_allowed(to=to_email):
-            super().send_mail(*args, **kwargs)
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name=html_email_template_name,
+            )
 
 
 class InvitationForm(GovukForm, forms.Form):
