@@ -9,16 +9,16 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from teams.live import relayed  # noqa: E402
+from teams.middleware import SameOriginWebsocketValidator  # noqa: E402
 from teams.routing import websocket_urlpatterns  # noqa: E402
 
 application = relayed(
     ProtocolTypeRouter(
         {
             "http": django_asgi_app,
-            "websocket": AllowedHostsOriginValidator(
+            "websocket": SameOriginWebsocketValidator(
                 AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
             ),
         }

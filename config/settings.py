@@ -64,6 +64,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,local
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is not set: list the host names Patch answers on.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Take X-Request-ID from the proxy in front (which must set or overwrite it); otherwise mint one.
+TRUST_PROXY_REQUEST_ID = env_bool("TRUST_PROXY_REQUEST_ID", default=False)
 
 INSTALLED_APPS = [
     "daphne",
@@ -92,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "teams.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -112,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "teams.context_processors.navigation",
                 "caseload.context_processors.handover_count",
+                "teams.context_processors.session_clock",
             ],
             "builtins": ["django.templatetags.static"],
         },
@@ -155,6 +159,13 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# The cache holds the login and reset-mail counters: shared through Redis when processes are
+# several, in memory for the embedded single process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 AUTH_USER_MODEL = "teams.User"
 LOGIN_URL = "login"
@@ -167,6 +178,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Failed logins lock an account, or an address (shared by a whole surgery behind NAT, so
+# allowed more), for LOGIN_LOCKOUT_MINUTES; counted in the cache (teams/throttle.py).
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 10)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 50)
+LOGIN_LOCKOUT_SECONDS = 60 * env_int("LOGIN_LOCKOUT_MINUTES", 15)
+PASSWORD_RESET_MAILS_PER_HOUR = env_int("PASSWORD_RESET_MAILS_PER_HOUR", 3)
 
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 TEAM_SIZE_WARNING = 12
@@ -202,6 +220,19 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Patch <patch@localhost>")
 
+# Shared tablets hold health data: a session lasts at most a working day and ends after idle
+# time (teams/sessions.py); the page warns before the idle timeout. The cookie goes when the
+# browser closes.
+SESSION_LIFETIME_SECONDS = 60 * env_int("SESSION_LIFETIME_MINUTES", 10 * 60)
+SESSION_IDLE_SECONDS = 60 * env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_WARNING_SECONDS = 60 * env_int("SESSION_WARNING_MINUTES", 2)
+if not 0 < SESSION_WARNING_SECONDS < SESSION_IDLE_SECONDS <= SESSION_LIFETIME_SECONDS:
+    raise ImproperlyConfigured(
+        "Session minutes must satisfy 0 < SESSION_WARNING_MINUTES < SESSION_IDLE_MINUTES "
+        "<= SESSION_LIFETIME_MINUTES."
+    )
+SESSION_COOKIE_AGE = SESSION_LIFETIME_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
@@ -217,10 +248,11 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 
-# Scripts only from our own origin: no inline script, no eval. Styles likewise.
+# Scripts only from our own origin: no inline script, no eval. Styles likewise. Sockets only to
+# the page's own host and port ({socket_origin} is filled in per request).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self' ws: wss:; worker-src 'self'; manifest-src 'self'; "
+    "font-src 'self'; connect-src 'self' {socket_origin}; worker-src 'self'; manifest-src 'self'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
 )
 

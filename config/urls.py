@@ -4,7 +4,7 @@ from pwa.views import manifest
 
 from insights import views as insights_views
 from teams import views as team_views
-from teams.forms import EmailLoginForm
+from teams.forms import EmailLoginForm, ThrottledPasswordResetForm
 
 urlpatterns = [
     path("", team_views.home, name="home"),
@@ -16,7 +16,11 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", team_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -34,6 +38,7 @@ urlpatterns = [
     ),
     path("switch/", team_views.switch_team, name="switch_team"),
     path("invite/<str:token>/", team_views.invitation_accept, name="invitation"),
+    path("session/", team_views.session_status, name="session_status"),
     path("offline/", team_views.offline, name="offline"),
     path("healthz", team_views.healthz, name="healthz"),
     path("sw.js", team_views.service_worker, name="service_worker"),

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import math
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from teams import throttle
 from teams.inputs import EARLIEST_DATE, LARGEST_INTEGER, LATEST_DATE
 from teams.models import Team, User
 from teams.selectors import member_users
@@ -83,7 +87,11 @@ class GovukForm:
 
 
 class EmailLoginForm(GovukForm, AuthenticationForm):
-    """One neutral message for any wrong e-mail or password, so accounts are not revealed."""
+    """One neutral message for any wrong e-mail or password, so accounts are not revealed.
+
+    Repeated failures lock the account, or the address they come from, for a while
+    (``teams.throttle``); a locked login is refused before the password is checked.
+    """
 
     username = forms.EmailField(
         label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
@@ -92,6 +100,54 @@ class EmailLoginForm(GovukForm, AuthenticationForm):
         "invalid_login": "Enter a correct email address and password.",
         "inactive": "Enter a correct email address and password.",
     }
+
+    def clean(self) -> dict:
+        email = self.cleaned_data.get("username") or ""
+        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        wait = throttle.login_locked_for(email=email, address=address)
+        if wait > 0:
+            minutes = math.ceil(wait / 60)
+            raise forms.ValidationError(
+                ngettext(
+                    "Too many attempts to log in. Try again in %(minutes)d minute, "
+                    "or reset your password.",
+                    "Too many attempts to log in. Try again in %(minutes)d minutes, "
+                    "or reset your password.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code="throttled",
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.login_failed(email=email, address=address)
+            raise
+        throttle.login_succeeded(email=email)
+        return cleaned
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Send at most a few reset mails an hour to one address; the page says the same either way."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict,
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        if throttle.reset_mail_allowed(to=to_email):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name=html_email_template_name,
+            )
 
 
 class InvitationForm(GovukForm, forms.Form):
@@ -132,12 +188,3 @@ class HandOverForm(GovukForm, forms.Form):
 
 class CoachGrantForm(GovukForm, forms.Form):
     email = forms.EmailField(label="Coach's email address")
-
-    def clean_email(self) -> User:
-        email = self.cleaned_data["email"]
-        coach = User.objects.filter(email__iexact=email, is_active=True).first()
-        if coach is None:
-            raise forms.ValidationError(
-                "There is no Patch account with this email address. Ask the coach to sign up first."
-            )
-        return coach

@@ -13,6 +13,7 @@ processes' events (the planner's worker, another server) to its own sockets.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -120,3 +121,22 @@ async def forward_relayed(layer: InMemoryChannelLayer, *, polls: int | None = No
             log.warning("live relay poll failed", exc_info=True)
         done += 1
         await asyncio.sleep(relay.POLL_SECONDS)
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def session_group(session_key: str) -> str:
+    """Name a session's sockets' group without putting the session key into the layer."""
+    return f"session.{hashlib.sha256(session_key.encode()).hexdigest()[:40]}"
+
+
+def recheck_access(user_id: int) -> None:
+    """Make the user's open sockets re-check their access (and close if it is gone) after commit."""
+    transaction.on_commit(partial(_send, user_group(user_id), {"type": "access.recheck"}))
+
+
+def end_session(session_key: str) -> None:
+    """Close every socket opened with this session, once the current transaction commits."""
+    transaction.on_commit(partial(_send, session_group(session_key), {"type": "session.ended"}))

@@ -250,10 +250,19 @@ class CoachGrant(TeamOwned):
 
 
 class Invitation(TeamOwned):
-    """A single-use, expiring link; only a hash of its token is stored."""
+    """A single-use, expiring link for one address; only a hash of its token is stored.
+
+    A member invitation makes its person a member; a coach invitation (mailed, never shown,
+    so granting reveals nothing about who has an account) gives read-only access.
+    """
+
+    class Kind(models.TextChoices):
+        MEMBER = "member", "member"
+        COACH = "coach", "coach"
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MEMBER)
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from teams import audit, clock, live
@@ -67,12 +71,18 @@ def member_leave(*, membership: Membership, by: User, now: datetime | None = Non
     audit.record(actor=by, team=membership.team, action="member.leave", obj=membership)
     live.publish(membership.team, "members-changed")
     live.publish(membership.team, "roles-changed")
+    live.recheck_access(membership.user_id)
     return membership
 
 
 @transaction.atomic
 def invitation_create(
-    *, team: Team, email: str, by: User, now: datetime | None = None
+    *,
+    team: Team,
+    email: str,
+    by: User,
+    kind: str = Invitation.Kind.MEMBER,
+    now: datetime | None = None,
 ) -> tuple[Invitation, str]:
     """Create a single-use link; return the invitation and the secret token (shown once)."""
     email = email.strip().lower()
@@ -83,6 +93,7 @@ def invitation_create(
     invitation = Invitation.objects.create(
         team=team,
         email=email,
+        kind=kind,
         token_hash=hash_token(token),
         created_by=by,
         created_at=created,
@@ -90,6 +101,31 @@ def invitation_create(
     )
     audit.record(actor=by, team=team, action="invitation.create", obj=invitation)
     return invitation, token
+
+
+@transaction.atomic
+def coach_invite(
+    *, team: Team, email: str, by: User, link: Callable[[str], str], now: datetime | None = None
+) -> Invitation:
+    """Mail a coach invitation to ``email`` (``link`` turns the token into its URL).
+
+    The same happens whether or not the address has an account, so the member granting access
+    learns nothing about it; the coach's access starts when they accept from the mail.
+    """
+    invitation, token = invitation_create(
+        team=team, email=email, by=by, kind=Invitation.Kind.COACH, now=now
+    )
+    context = {"team": team, "by": by, "link": link(token), "invitation": invitation}
+    transaction.on_commit(
+        partial(
+            send_mail,
+            subject=render_to_string("teams/coach_invitation_subject.txt", context).strip(),
+            message=render_to_string("teams/coach_invitation_email.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    )
+    return invitation
 
 
 @transaction.atomic
@@ -101,16 +137,27 @@ def invitation_withdraw(*, invitation: Invitation, by: User, now: datetime | Non
     audit.record(actor=by, team=invitation.team, action="invitation.withdraw", obj=invitation)
 
 
-def invitation_problem(invitation: Invitation | None, *, now: datetime | None = None) -> str:
-    """Say why an invitation cannot be used, or return "" when it can."""
+def invitation_problem(
+    invitation: Invitation | None, *, user: User | None = None, now: datetime | None = None
+) -> str:
+    """Say why ``user`` (or a new person) cannot use an invitation, or return "" when they can.
+
+    An invitation is for the address it was sent to: someone logged in with another address
+    may not use it.
+    """
     if invitation is None:
-        return "This invitation link is not valid. Ask your team for a new one."
+        return _("This invitation link is not valid. Ask your team for a new one.")
     if invitation.accepted_at is not None:
-        return "This invitation has already been used. Log in, or ask your team for a new one."
+        return _("This invitation has already been used. Log in, or ask your team for a new one.")
     if invitation.withdrawn_at is not None:
-        return "This invitation was withdrawn. Ask your team for a new one."
+        return _("This invitation was withdrawn. Ask your team for a new one.")
     if invitation.expires_at <= clock.now_or(now):
-        return "This invitation has expired. Ask your team for a new one."
+        return _("This invitation has expired. Ask your team for a new one.")
+    if user is not None and user.is_authenticated and user.email.lower() != invitation.email:
+        return _(
+            "This invitation was sent to %(invited)s, but you are logged in as %(current)s. "
+            "Log out and open the link again, or ask your team to invite %(current)s."
+        ) % {"invited": invitation.email, "current": user.email}
     return ""
 
 
@@ -126,8 +173,9 @@ def invitation_accept(
     name: str = "",
     password: str = "",
     now: datetime | None = None,
-) -> Membership:
-    """Use an invitation once: join as ``user``, or create the person from name and password.
+) -> Membership | CoachGrant:
+    """Use an invitation once: join (or coach) as ``user``, or as a new person from name and
+    password.
 
     The invitation row is locked so two simultaneous accepts cannot both succeed.
     """
@@ -137,7 +185,7 @@ def invitation_accept(
         .filter(token_hash=hash_token(token))
         .first()
     )
-    problem = invitation_problem(invitation, now=now)
+    problem = invitation_problem(invitation, user=user, now=now)
     if problem:
         raise TeamError(problem)
     if user is None:
@@ -151,12 +199,15 @@ def invitation_accept(
         except IntegrityError:
             raise TeamError("You already have an account. Log in first.") from None
         audit.record(actor=user, team=invitation.team, action="user.create", obj=user)
-    membership = member_add(team=invitation.team, user=user, by=user)
+    if invitation.kind == Invitation.Kind.COACH:
+        joined = coach_grant(team=invitation.team, coach=user, by=invitation.created_by)
+    else:
+        joined = member_add(team=invitation.team, user=user, by=user)
     invitation.accepted_at = clock.now_or(now)
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit.record(actor=user, team=invitation.team, action="invitation.accept", obj=invitation)
-    return membership
+    return joined
 
 
 @transaction.atomic
@@ -226,7 +277,14 @@ def coach_revoke(*, grant: CoachGrant, by: User, now: datetime | None = None) ->
     grant.save(update_fields=["revoked_at", "revoked_by"])
     audit.record(actor=by, team=grant.team, action="coach.revoke", obj=grant)
     live.publish(grant.team, "members-changed")
+    live.recheck_access(grant.coach_id)
     return grant
+
+
+def session_end(*, session_key: str | None) -> None:
+    """Close the sockets opened with a session that has just ended (logout or timeout)."""
+    if session_key:
+        live.end_session(session_key)
 
 
 @transaction.atomic

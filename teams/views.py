@@ -8,13 +8,14 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from teams import selectors, services
+from teams import selectors, services, sessions
 from teams.access import Access, TeamRequest, team_access, team_context, team_view
 from teams.forms import (
     AcceptInvitationForm,
@@ -75,6 +76,17 @@ def favicon(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> HttpResponse:
     """Answer without touching the database: for load balancers, and the benchmarks' baseline."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def session_status(request: HttpRequest) -> JsonResponse:
+    """Answer the seconds left in this session; asked without ``X-Patch-Background`` it is
+    also the page saying its person is still there (``SessionTimeoutMiddleware``)."""
+    idle, lifetime = (
+        sessions.seconds_left(request.session) if request.user.is_authenticated else (0, 0)
+    )
+    response = JsonResponse({"idle": max(idle, 0), "lifetime": max(lifetime, 0)})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def offline(request: HttpRequest) -> HttpResponse:
@@ -166,7 +178,7 @@ def invitation_withdraw(request: TeamRequest, invitation_id: int) -> HttpRespons
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.invitation_for_token(token)
-    problem = services.invitation_problem(invitation)
+    problem = services.invitation_problem(invitation, user=request.user)
     if problem:
         return render(request, "teams/invitation_problem.html", {"problem": problem}, status=410)
     signed_in = request.user.is_authenticated
@@ -174,24 +186,24 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if signed_in:
-                membership = services.invitation_accept(token=token, user=request.user)
+                joined = services.invitation_accept(token=token, user=request.user)
             elif form.is_valid():
-                membership = services.invitation_accept(
+                joined = services.invitation_accept(
                     token=token,
                     name=form.cleaned_data["name"],
                     password=form.cleaned_data["password"],
                 )
-                login(request, membership.user)
+                login(request, joined.coach if isinstance(joined, CoachGrant) else joined.user)
             else:
-                membership = None
+                joined = None
         except ValidationError as error:
             form.add_error("password", error)
-            membership = None
+            joined = None
         except services.TeamError as error:
             return render(request, "teams/invitation_problem.html", {"problem": str(error)}, 410)
-        if membership is not None:
-            messages.success(request, f"Welcome to {membership.team}.")
-            return redirect(membership.team)
+        if joined is not None:
+            messages.success(request, _("Welcome to %(team)s.") % {"team": joined.team})
+            return redirect(joined.team)
     return render(
         request,
         "teams/invitation_accept.html",
@@ -263,13 +275,27 @@ def role_hand_over(request: TeamRequest, role_id: int) -> HttpResponse:
 @team_view(write=True)
 @require_POST
 def coach_grant(request: TeamRequest) -> HttpResponse:
+    """Mail a coach invitation; the answer is the same whether or not the address has an account."""
     form = CoachGrantForm(request.POST)
     if form.is_valid():
+        email = form.cleaned_data["email"]
         try:
-            grant = services.coach_grant(
-                team=request.team, coach=form.cleaned_data["email"], by=request.user
+            services.coach_invite(
+                team=request.team,
+                email=email,
+                by=request.user,
+                link=lambda token: request.build_absolute_uri(
+                    reverse("invitation", kwargs={"token": token})
+                ),
             )
-            messages.success(request, f"{grant.coach} can now see your team, read-only.")
+            messages.success(
+                request,
+                _(
+                    "We have emailed %(email)s an invitation to coach your team. Their read-only "
+                    "access starts when they accept it."
+                )
+                % {"email": email},
+            )
         except services.TeamError as error:
             messages.error(request, str(error))
     else:
@@ -296,9 +322,11 @@ def audit_page(request: TeamRequest) -> HttpResponse:
 
 
 class LogoutView(auth_views.LogoutView):
-    """Log out and tell the browser to drop cached pages of this person."""
+    """Log out, close this session's sockets, and tell the browser to drop cached pages."""
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        session_key = request.session.session_key
         response = super().post(request, *args, **kwargs)
+        services.session_end(session_key=session_key)
         response["Clear-Site-Data"] = '"cache"'
         return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
@@ -64,3 +65,16 @@ def live_events(monkeypatch):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(settings):
+    """Give each test an empty in-process cache: no login or reset-mail counters from another
+    test, and never a flush of a Redis shared with the channel layer or other test workers."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "patch-tests",
+        }
+    }
+    cache.clear()

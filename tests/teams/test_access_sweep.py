@@ -42,6 +42,7 @@ PUBLIC = {
     "password_reset_complete",
     "invitation",
     "switch_team",
+    "session_status",  # seconds left in one's own session; zeros to anyone else
     "offline",
     "healthz",
     "rota_feed",

@@ -23,6 +23,35 @@ def test_request_id_of_the_request_is_recorded(alice_client, team):
     assert event.request_id == response["X-Request-ID"]
 
 
+def test_clients_request_id_is_ignored_unless_a_proxy_is_trusted(alice_client, team):
+    response = alice_client.post(
+        f"/t/{team.slug}/roles/add/", {"name": "Stock"}, HTTP_X_REQUEST_ID="forged-id-12345"
+    )
+    assert response["X-Request-ID"] != "forged-id-12345"
+    assert AuditEvent.objects.get(action="role.create").request_id == response["X-Request-ID"]
+
+
+def test_trusted_proxys_request_id_is_recorded(alice_client, team, settings):
+    settings.TRUST_PROXY_REQUEST_ID = True
+    alice_client.post(
+        f"/t/{team.slug}/roles/add/", {"name": "Stock"}, HTTP_X_REQUEST_ID="proxy-id-12345"
+    )
+    assert AuditEvent.objects.get(action="role.create").request_id == "proxy-id-12345"
+
+
+@pytest.mark.parametrize(
+    "header", ["short", "x" * 65, "a b c d e f g h", "id\nwith-newline", "é" * 10]
+)
+def test_trusted_proxys_malformed_request_id_is_replaced(alice_client, team, settings, header):
+    settings.TRUST_PROXY_REQUEST_ID = True
+    response = alice_client.post(
+        f"/t/{team.slug}/roles/add/", {"name": "Stock"}, HTTP_X_REQUEST_ID=header
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.get(action="role.create").request_id == response["X-Request-ID"]
+    assert response["X-Request-ID"] != header
+
+
 def test_audit_rows_cannot_be_changed(team, alice):
     event = audit.record(actor=alice, team=team, action="team.view")
     event.action = "something else"

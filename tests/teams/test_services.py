@@ -122,3 +122,10 @@ def test_role_hand_over_publishes_after_commit(
         services.role_hand_over(role=role, to_user=bob, by=alice)
         assert live_events == []
     assert live_events == [{"type": "team.event", "event": "roles-changed", "role": str(role.pk)}]
+
+
+def test_invitation_cannot_be_used_by_someone_logged_in_with_another_address(team, alice, charlie):
+    _, token = services.invitation_create(team=team, email="dana@example.org", by=alice)
+    with pytest.raises(services.TeamError, match="sent to dana@example.org"):
+        services.invitation_accept(token=token, user=charlie)
+    assert not Membership.objects.for_team(team).filter(user=charlie).exists()

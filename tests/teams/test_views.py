@@ -149,6 +149,17 @@ def test_used_invitation_shows_a_clear_page(client, team, alice):
     assert "already been used" in response.content.decode()
 
 
+def test_invitation_for_another_address_is_refused_with_a_clear_page(team, alice, charlie):
+    _, token = services.invitation_create(team=team, email="dana@example.org", by=alice)
+    client = Client()
+    client.force_login(charlie)
+    url = reverse("invitation", kwargs={"token": token})
+    assert "sent to dana@example.org" in client.get(url).content.decode()
+    response = client.post(url)
+    assert "sent to dana@example.org" in response.content.decode()
+    assert not Membership.objects.for_team(team).filter(user=charlie).exists()
+
+
 def test_unknown_invitation_token_shows_a_clear_page(client, db):
     response = client.get(reverse("invitation", kwargs={"token": "made-up"}))
     assert response.status_code == 410
@@ -179,16 +190,68 @@ def test_hand_over_to_an_outsider_is_refused(alice_client, team, alice, charlie)
     assert not role.holdings.exists()
 
 
-def test_coach_grant_by_email_gives_read_only_access(alice_client, team):
+@pytest.fixture
+def grant_coach(alice_client, team, django_capture_on_commit_callbacks):
+    """Post the coach form as alice; the invitation mail goes once the request commits."""
+
+    def grant(email: str):
+        with django_capture_on_commit_callbacks(execute=True):
+            return alice_client.post(
+                reverse("teams:coach_grant", kwargs={"team_slug": team.slug}),
+                {"email": email},
+                follow=True,
+            )
+
+    return grant
+
+
+def test_coach_accepts_by_mail_and_then_reads_the_team(grant_coach, team):
     coach = UserFactory(email="coach@example.org")
-    alice_client.post(
-        reverse("teams:coach_grant", kwargs={"team_slug": team.slug}),
-        {"email": "COACH@example.org"},
-    )
+    grant_coach("COACH@example.org")
+    (message,) = mail.outbox
+    assert message.to == ["coach@example.org"]
+    link = re.search(r"https?://\S+", message.body).group()
     client = Client()
     client.force_login(coach)
+    assert client.get(team.get_absolute_url()).status_code == 404
+    client.post(link)
     page = client.get(team.get_absolute_url()).content.decode()
     assert "you can see its pages but not change them" in page
+
+
+def test_coach_grant_answers_the_same_whether_or_not_an_account_exists(grant_coach, team):
+    UserFactory(email="known@example.org")
+    banner = re.compile(r'notification-banner__heading">([^<]*emailed[^<]*)<')
+    known = banner.findall(grant_coach("known@example.org").content.decode())
+    unknown = banner.findall(grant_coach("unknown@example.org").content.decode())
+    assert known == [
+        "We have emailed known@example.org an invitation to coach your team. "
+        "Their read-only access starts when they accept it."
+    ]
+    assert [text.replace("unknown@", "known@") for text in unknown] == known
+    assert [m.to for m in mail.outbox] == [["known@example.org"], ["unknown@example.org"]]
+
+
+def test_new_person_accepting_a_coach_invitation_gets_read_only_access(
+    client, team, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.coach_invite(
+            team=team, email="new.coach@example.org", by=alice, link="<{}>".format
+        )
+    token = re.search(r"<(\S+)>", mail.outbox[0].body).group(1)
+    client.post(
+        reverse("invitation", kwargs={"token": token}),
+        {"name": "Nia Coach", "password": "a-long-enough-passphrase"},
+    )
+    assert (
+        "you can see its pages but not change them"
+        in client.get(team.get_absolute_url()).content.decode()
+    )
+    assert (
+        client.post(reverse("teams:role_create", kwargs={"team_slug": team.slug})).status_code
+        == 404
+    )
 
 
 def test_service_worker_is_served_from_the_root(client):
@@ -212,6 +275,12 @@ def test_offline_page_needs_no_login_and_names_nobody(alice_client):
 def test_pages_carry_a_csp_without_inline_scripts(client):
     csp = client.get(reverse("login"))["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_csp_lets_sockets_reach_only_this_host_and_port(client):
+    csp = client.get(reverse("login"), HTTP_HOST="127.0.0.1:8000")["Content-Security-Policy"]
+    connect = next(part for part in csp.split(";") if "connect-src" in part)
+    assert connect.split() == ["connect-src", "'self'", "ws://127.0.0.1:8000"]
 
 
 def test_logout_clears_the_site_cache(alice_client):
