@@ -17,7 +17,7 @@ from insights.forms import ClientAnswerForm, PulseForm
 from insights.models import ClientAnswerChannel
 from teams import selectors as people
 from teams import services as people_services
-from teams.access import Access, TeamRequest, team_view
+from teams.access import Access, TeamRequest, team_context, team_view
 
 TREND_WEEKS = 12
 FIRST_YEAR = 2000  # no team kept records in Patch before this
@@ -46,6 +46,16 @@ def _week(request: TeamRequest) -> tuple[str, str | None]:
     return formulas.iso_week(start), None
 
 
+def _week_links(figures: selectors.TeamWeek, error: str | None) -> dict:
+    """The week navigation every Insights week page shows, and why a week asked for was refused."""
+    return {
+        "error": error,
+        "previous": formulas.iso_week(figures.start - formulas.ONE_WEEK),
+        "next": formulas.iso_week(figures.end + formulas.ONE_DAY),
+        "is_current": figures.week == formulas.iso_week(timezone.localdate()),
+    }
+
+
 def _rows(breakdown: formulas.TimeBreakdown) -> list[dict]:
     return [
         {
@@ -62,20 +72,16 @@ def _rows(breakdown: formulas.TimeBreakdown) -> list[dict]:
 def team_insights(request: TeamRequest) -> HttpResponse:
     week, error = _week(request)
     figures = selectors.team_week(team=request.team, week=week, today=timezone.localdate())
-    context = {
-        "team": request.team,
-        "is_coach": request.access is Access.COACH,
-        "week": figures,
-        "rows": _rows(figures.team),
-        "trend": selectors.trend(team=request.team, current=figures, weeks=TREND_WEEKS),
-        "members": []
+    context = team_context(
+        request,
+        week=figures,
+        rows=_rows(figures.team),
+        trend=selectors.trend(team=request.team, current=figures, weeks=TREND_WEEKS),
+        members=[]
         if request.access is Access.COACH
         else selectors.member_rows(team=request.team, week=figures),
-        "error": error,
-        "previous": formulas.iso_week(figures.start - formulas.ONE_WEEK),
-        "next": formulas.iso_week(figures.end + formulas.ONE_DAY),
-        "is_current": week == formulas.iso_week(timezone.localdate()),
-    }
+        **_week_links(figures, error),
+    )
     template = "insights/_team_figures.html" if request.htmx else "insights/team.html"
     return render(request, template, context, status=400 if error else 200)
 
@@ -90,19 +96,15 @@ def my_week(request: TeamRequest) -> HttpResponse:
     mine = figures.members.get(request.user.pk) or formulas.time_breakdown(
         rostered=0, leave=0, recorded={}
     )
-    context = {
-        "team": request.team,
-        "is_coach": False,
-        "week": figures,
-        "mine": mine,
-        "rows": _rows(mine),
-        "unrecorded": BY_CODE[formulas.UNRECORDED],
-        "unrecorded_hours": mine.hours(formulas.UNRECORDED),
-        "error": error,
-        "previous": formulas.iso_week(figures.start - formulas.ONE_WEEK),
-        "next": formulas.iso_week(figures.end + formulas.ONE_DAY),
-        "is_current": week == formulas.iso_week(timezone.localdate()),
-    }
+    context = team_context(
+        request,
+        week=figures,
+        mine=mine,
+        rows=_rows(mine),
+        unrecorded=BY_CODE[formulas.UNRECORDED],
+        unrecorded_hours=mine.hours(formulas.UNRECORDED),
+        **_week_links(figures, error),
+    )
     return render(request, "insights/my_week.html", context, status=400 if error else 200)
 
 
@@ -123,14 +125,9 @@ def pulse(request: TeamRequest) -> HttpResponse:
             messages.success(request, _("Thank you. Your answers are counted, not kept by name."))
         return redirect("insights:pulse", team_slug=request.team.slug)
     this_week = selectors.team_week(team=request.team, week=week, today=timezone.localdate())
-    context = {
-        "team": request.team,
-        "is_coach": False,
-        "form": form,
-        "answered": answered,
-        "week": this_week,
-        "minimum": pvi.MIN_PULSE_ANSWERS,
-    }
+    context = team_context(
+        request, form=form, answered=answered, week=this_week, minimum=pvi.MIN_PULSE_ANSWERS
+    )
     return render(request, "insights/pulse.html", context, status=400 if form.errors else 200)
 
 
@@ -148,9 +145,10 @@ def ask_client(request: TeamRequest, visit_id) -> HttpResponse:
             note = str(error)
         else:
             note = ""
-        return render(request, "insights/answer_thanks.html", {"team": request.team, "note": note})
+        return render(request, "insights/answer_thanks.html", {"on_tablet": True, "note": note})
+    # No team in the context, so no team menu: the client holds the tablet, and the page
+    # offers no way into anyone's records.
     context = {
-        "team": request.team,
         "form": form,
         "question": pvi.CLIENT_QUESTION,
         "ratings": pvi.ClientRating.choices,
@@ -186,11 +184,8 @@ def organisation(request: TeamRequest) -> HttpResponse:
             return HttpResponse(str(error), status=400)
         return redirect("insights:organisation", team_slug=team.slug)
     peers = people.sharing_peers(team=team)
-    context = {
-        "team": team,
-        "is_coach": request.access is Access.COACH,
-        "overview": selectors.teams_overview(teams=[team, *peers], weeks=TREND_WEEKS)
-        if peers
-        else [],
-    }
+    context = team_context(
+        request,
+        overview=selectors.teams_overview(teams=[team, *peers], weeks=TREND_WEEKS) if peers else [],
+    )
     return render(request, "insights/organisation.html", context)

@@ -131,3 +131,10 @@ def test_ask_page_is_404_for_another_teams_visit(client, team, charlie):
     visit = VisitFactory(client__team=team)
     client.force_login(charlie)
     assert client.get(_url(team, f"visits/{visit.pk}/ask/")).status_code == 404
+
+
+def test_ask_page_shows_no_team_menu_to_the_client(client, team, alice):
+    visit = VisitFactory(client__team=team)
+    client.force_login(alice)
+    content = client.get(_url(team, f"visits/{visit.pk}/ask/")).content.decode()
+    assert "Team sections" not in content
