@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from caseload import selectors as caseload_selectors
-from insights import formulas, pvi, selectors, services
+from insights import charts, formulas, pvi, selectors, services
 from insights.codes import BY_CODE, CODES
 from insights.forms import ClientAnswerForm, PulseForm
 from insights.models import ClientAnswerChannel
@@ -76,7 +76,8 @@ def team_insights(request: TeamRequest) -> HttpResponse:
         request,
         week=figures,
         rows=_rows(figures.team),
-        trend=selectors.trend(team=request.team, current=figures, weeks=TREND_WEEKS),
+        trend=(trend := selectors.trend(team=request.team, current=figures, weeks=TREND_WEEKS)),
+        chart=charts.shares_svg(trend),
         members=[]
         if request.access is Access.COACH
         else selectors.member_rows(team=request.team, week=figures),

@@ -129,3 +129,15 @@ def test_coaching_page_leaves_out_a_revoked_grant(client, team):
     CoachGrantFactory(team=team, coach=coach, revoked_at=timezone.now())
     client.force_login(coach)
     assert client.get("/insights/coaching/").status_code == 404
+
+
+def test_team_page_draws_the_weeks_on_a_chart_with_a_title(alice_client, team, alice):
+    _travel(team, alice, 60)
+    ContractFactory(team=team, user=alice)
+    content = alice_client.get(_url(team)).content.decode()
+    assert "<svg" in content
+    assert "Time on the frontline, week by week</title>" in content
+
+
+def test_team_page_has_no_chart_without_any_paid_time(alice_client, team):
+    assert "<svg" not in alice_client.get(_url(team)).content.decode()
