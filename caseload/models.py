@@ -508,3 +508,18 @@ class SyncMutation(ClinicalRecord):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.mutation_id} {self.status}"
+
+
+class AnswerCode(ClinicalRecord):
+    """A short code a client can type (or scan) to answer about one visit without logging in.
+
+    Short so that it can be typed from the printed day sheet; random, so it cannot be guessed
+    within the answer page's rate limit; it works for a fixed time after it was made.
+    """
+
+    visit = models.OneToOneField(Visit, on_delete=models.PROTECT, related_name="answer_code")
+    code = models.CharField(max_length=12, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.code

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
-from caseload import selectors
+from caseload import feedback, selectors
 from caseload.charts import kbs_chart
 from caseload.models import KBS_LABELS, Client
 
@@ -42,5 +42,7 @@ def client_summary(request: HttpRequest, client: Client) -> HttpResponse:
 
 
 def day_sheet(request: HttpRequest, *, day: date, visits: list) -> HttpResponse:
-    context = {"day": day, "visits": visits, "member": request.user, "printed_at": timezone.now()}
+    links = feedback.answer_links(request, [item.visit for item in visits])
+    rows = [(item, *links[item.visit.pk]) for item in visits]
+    context = {"day": day, "rows": rows, "member": request.user, "printed_at": timezone.now()}
     return _pdf(request, "caseload/pdf/day_sheet.html", context, f"day-sheet-{day}.pdf")

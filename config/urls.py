@@ -46,6 +46,7 @@ urlpatterns = [
     path("manifest.json", manifest, name="manifest"),
     path("insights/codes.json", insights_views.codes_json, name="insights_codes"),
     path("insights/coaching/", insights_views.coaching, name="insights_coaching"),
+    path("a/<str:code>/", insights_views.answer_by_link, name="answer"),
     path("t/<slug:team_slug>/", include("caseload.urls")),
     path("calendar/", include("rota.public_urls")),
     path("t/<slug:team_slug>/rota/", include("rota.urls")),

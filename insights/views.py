@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from caseload import feedback
 from caseload import selectors as caseload_selectors
 from insights import charts, formulas, pvi, selectors, services
 from insights.codes import BY_CODE, CODES
@@ -17,6 +18,7 @@ from insights.forms import ClientAnswerForm, PulseForm
 from insights.models import ClientAnswerChannel
 from teams import selectors as people
 from teams import services as people_services
+from teams import throttle
 from teams.access import Access, TeamRequest, team_context, team_view
 
 TREND_WEEKS = 12
@@ -190,3 +192,37 @@ def organisation(request: TeamRequest) -> HttpResponse:
         overview=selectors.teams_overview(teams=[team, *peers], weeks=TREND_WEEKS) if peers else [],
     )
     return render(request, "insights/organisation.html", context)
+
+
+ANSWERS_PER_ADDRESS_PER_HOUR = 30  # a household answering for several visits, not a script
+
+
+def answer_by_link(request: HttpRequest, code: str) -> HttpResponse:
+    """The client's question from the link on the day sheet: no login, one answer per visit."""
+    visit = feedback.visit_for_code(code)
+    if visit is None:
+        return render(request, "insights/answer_gone.html", status=404)
+    form = ClientAnswerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not throttle.allowed(
+            kind="client-answer",
+            value=request.META.get("REMOTE_ADDR", ""),
+            limit=ANSWERS_PER_ADDRESS_PER_HOUR,
+            seconds=3600,
+        ):
+            return render(request, "insights/answer_gone.html", {"busy": True}, status=429)
+        if form.is_valid():
+            try:
+                services.client_answer_save(
+                    visit=visit, channel=ClientAnswerChannel.LINK, **form.cleaned_data
+                )
+            except services.AlreadyAnswered as error:
+                return render(request, "insights/answer_thanks.html", {"note": str(error)})
+            return render(request, "insights/answer_thanks.html", {"note": ""})
+    context = {
+        "form": form,
+        "question": pvi.CLIENT_QUESTION,
+        "ratings": pvi.ClientRating.choices,
+        "answered": selectors.visit_answered(visit=visit),
+    }
+    return render(request, "insights/ask.html", context, status=400 if form.errors else 200)

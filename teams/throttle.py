@@ -53,11 +53,18 @@ def login_succeeded(*, email: str) -> None:
     cache.delete(_key("login-account", email))
 
 
+def allowed(*, kind: str, value: str, limit: int, seconds: int) -> bool:
+    """Count one more ``kind`` for ``value``; say whether it is within ``limit`` this period."""
+    key = _key(kind, value)
+    cache.add(key, 0, timeout=seconds)
+    try:
+        return cache.incr(key) <= limit
+    except ValueError:  # expired between add and incr: a new period has begun
+        return True
+
+
 def reset_mail_allowed(*, to: str) -> bool:
     """Count a password-reset mail to ``to``; say whether it may still be sent this hour."""
-    key = _key("reset-mail", to)
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        return cache.incr(key) <= settings.PASSWORD_RESET_MAILS_PER_HOUR
-    except ValueError:
-        return True
+    return allowed(
+        kind="reset-mail", value=to, limit=settings.PASSWORD_RESET_MAILS_PER_HOUR, seconds=3600
+    )

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils.timezone import now as timezone_now
 
 from insights import pvi
 from insights.models import ClientAnswer, PulseSubmission, PulseTally
@@ -138,3 +141,72 @@ def test_ask_page_shows_no_team_menu_to_the_client(client, team, alice):
     client.force_login(alice)
     content = client.get(_url(team, f"visits/{visit.pk}/ask/")).content.decode()
     assert "Team sections" not in content
+
+
+def _link(visit):
+    from caseload.feedback import answer_code
+
+    return f"/a/{answer_code(visit)}/"
+
+
+def test_a_client_answers_from_the_link_without_logging_in(client, team):
+    visit = VisitFactory(client__team=team)
+    response = client.post(_link(visit), {"rating": "good", "comment": "Kind and on time"})
+    assert "Thank you" in response.content.decode()
+    assert ClientAnswer.objects.get().channel == "link"
+
+
+def test_the_link_takes_one_answer_per_visit(client, team):
+    visit = VisitFactory(client__team=team)
+    client.post(_link(visit), {"rating": "good"})
+    client.post(_link(visit), {"rating": "very_poor"})
+    assert list(ClientAnswer.objects.values_list("rating", flat=True)) == ["good"]
+
+
+@pytest.mark.parametrize("code", ["x", "a" * 300, "..", "%00", "ABCDEFGH", "abcd-efgh"])
+def test_a_forged_or_mangled_link_is_a_clear_404(db, client, code):
+    response = client.get(f"/a/{code}/")
+    assert response.status_code == 404
+    assert "no longer works" in response.content.decode()
+
+
+def test_a_link_older_than_two_weeks_no_longer_works(client, team):
+    import time_machine
+
+    visit = VisitFactory(client__team=team)
+    url = _link(visit)
+    with time_machine.travel(timezone_now() + dt.timedelta(days=15)):
+        assert client.get(url).status_code == 404
+
+
+def test_answers_from_one_address_are_limited_per_hour(client, team, settings):
+    from insights.views import ANSWERS_PER_ADDRESS_PER_HOUR
+
+    visits = [VisitFactory(client__team=team) for _ in range(ANSWERS_PER_ADDRESS_PER_HOUR + 1)]
+    codes = [client.post(_link(v), {"rating": "good"}).status_code for v in visits]
+    assert codes[-1] == 429 and codes[0] == 200
+
+
+def test_the_day_sheet_prints_each_visits_answer_link_and_code(client, team, alice):
+    from tests.caseload.test_views import _pdf_text
+
+    VisitFactory(client__team=team, assigned_to=alice)
+    client.force_login(alice)
+    text = _pdf_text(client.get(f"/t/{team.slug}/today/day-sheet.pdf"))
+    assert "/a/" in text
+
+
+def test_a_code_is_short_and_typed_in_any_case_with_dashes(client, team):
+    from caseload.feedback import answer_code
+
+    visit = VisitFactory(client__team=team)
+    code = answer_code(visit)
+    assert len(code) == 8
+    assert client.get(f"/a/{code[:4].lower()}-{code[4:]}/").status_code == 200
+
+
+def test_printing_twice_shows_the_same_code(team):
+    from caseload.feedback import answer_code
+
+    visit = VisitFactory(client__team=team)
+    assert answer_code(visit) == answer_code(visit)

@@ -51,6 +51,7 @@ PUBLIC = {
     "manifest",
     "insights_codes",
     "insights_coaching",
+    "answer",
 }
 
 
