@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from io import StringIO
+from pathlib import Path
 
 from django.core.management import call_command
 from django.utils import timezone
 
 from caseload.models import Visit
 from rota.models import Assignment
+from teams.management.commands.seed_demo import COACH, TEAMS
 from teams.models import AuditEvent, CoachGrant, Membership, RoleHolding, Team, User
 
 EXAMPLE_NURSE = "amara@riverside.example"  # the README's example login
@@ -49,3 +51,9 @@ def test_every_demo_visit_is_held_by_someone_on_shift_that_day(db):
     on_shift = set(Assignment.objects.values_list("team", "user", "date"))
     held = set(Visit.objects.values_list("team", "assigned_to", "date"))
     assert held - on_shift == set()
+
+
+def test_the_readme_lists_every_demo_login():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    logins = [email for spec in TEAMS for _, email, _ in spec["members"]] + [COACH[1]]
+    assert [login for login in logins if f"`{login}`" not in readme] == []
