@@ -12,8 +12,6 @@ import pytest
 
 from tests.browser.conftest import CHROMIUM
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
-
 BROWSER_TEST = "tests/browser/test_foundation.py::test_member_logs_in_and_sees_her_team"
 
 
