@@ -2,13 +2,16 @@
 
 Current state (clients, care plans, planned visits) goes through the services. The six weeks
 of past visits, records and time are bulk-inserted: they are invented history, and writing
-them one service call at a time would make the first start take minutes.
+them one service call at a time would make the first start take minutes. Each visit then goes
+to a member whom the demo rota (``teams.demo``) has on shift for it, in bulk for the same
+reason.
 """
 
 from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
+from itertools import groupby
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +32,8 @@ from caseload.models import (
     VisitStatus,
 )
 from caseload.validators import nhs_check_digit
-from teams.models import Membership, Team
+from teams import demo
+from teams.models import Team
 
 FIRST = [
     "Margaret",
@@ -197,7 +201,7 @@ def seed(team: Team) -> None:
     if Client.objects.for_team(team).exists():
         return
     rng = random.Random(team.slug)  # noqa: S311 - invented demo data, repeatable per team
-    members = [m.user for m in Membership.objects.for_team(team).current().select_related("user")]
+    members = [membership.user for membership in demo.members(team)]
     author = members[0]
     problems = {p.code: p for p in OmahaProblem.objects.all()}
     targets = {t.number: t for t in OmahaTarget.objects.all()}
@@ -254,8 +258,30 @@ def seed(team: Team) -> None:
                     rated_at=timezone.now() - timedelta(weeks=6 - week),
                 )
         clients.append(client)
-    services.visits_generate(team=team, start=today - timedelta(days=42), days=56, by=author)
+    services.visits_generate(
+        team=team,
+        start=today - timedelta(days=demo.HISTORY_DAYS),
+        days=demo.HISTORY_DAYS + demo.AHEAD_DAYS,
+        by=author,
+    )
+    _follow_rota(team, today, members)
     _invent_history(team, today, rng, members)
+
+
+def _follow_rota(team: Team, today: date, members: list) -> None:
+    """Share each day's visits out in turn among those on shift for them: the Early for the
+    mornings, the Late for the evenings (the first on shift today, the example login, first)."""
+    visits = list(Visit.objects.for_team(team).order_by("date", "window_start", "client_id"))
+    for (day, morning), group in groupby(visits, key=lambda v: (v.date, v.window_start.hour < 12)):
+        shift = "Early" if morning else "Late"
+        on_shift = [
+            member
+            for position, member in enumerate(members)
+            if demo.shift_on(position=position, day=day, today=today) == shift
+        ]
+        for n, visit in enumerate(group):
+            visit.assigned_to = on_shift[n % len(on_shift)]
+    Visit.objects.bulk_update(visits, ["assigned_to"])
 
 
 def _invent_history(team: Team, today: date, rng: random.Random, members: list) -> None:

@@ -122,27 +122,41 @@ TEMPLATES = [
     },
 ]
 
+
+def sqlite_database(name: str) -> dict:
+    """Configure the embedded database at ``name``, whether from SQLITE_PATH or DATABASE_URL.
+
+    The test database is a file beside it, so a server process started by the tests (browser
+    and fault tests) opens the very database the tests write; an in-memory one stays in memory.
+    """
+    settings = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": name,
+        "OPTIONS": {
+            # WAL lets readers and the one writer proceed together; the busy timeout makes a
+            # second writer wait instead of failing with "database is locked".
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        },
+    }
+    if name and name != ":memory:" and not name.startswith("file:"):
+        path = Path(name).resolve()
+        settings["TEST"] = {"NAME": str(path.with_name(f".test-{path.name}"))}
+    return settings
+
+
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0)
-        )
-    }
+    url_database = dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0)
+    )
+    if url_database["ENGINE"] == "django.db.backends.sqlite3":
+        url_database = sqlite_database(url_database["NAME"])
+    DATABASES = {"default": url_database}
 else:
     DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "patch.sqlite3")),
-            "OPTIONS": {
-                # WAL lets readers and the one writer proceed together; the busy timeout makes a
-                # second writer wait instead of failing with "database is locked".
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "timeout": 20,
-                "transaction_mode": "IMMEDIATE",
-            },
-            "TEST": {"NAME": str(BASE_DIR / ".test-db.sqlite3")},
-        }
+        "default": sqlite_database(env_str("SQLITE_PATH", str(BASE_DIR / "patch.sqlite3")))
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,28 +1,31 @@
-"""Demo rota data: shift types, a skill, weekly cover and a draft four-week rota."""
+"""Demo rota data: shift types, a skill, weekly cover, published rotas from the start of the
+invented history to today, and a draft for the four weeks after."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from django.utils import timezone
 
-from rota import selectors, services
+from rota import services
 from rota.models import Colour, RotaPeriod, ShiftType
-from teams.models import Team
+from teams import demo
+from teams.models import Membership, Team
 
 SHIFTS = [
     ("Early", time(7, 30), time(15, 30), Colour.BLUE),
     ("Late", time(14, 30), time(22, 0), Colour.GREEN),
     ("Night", time(21, 30), time(7, 45), Colour.PURPLE),
 ]
+PERIOD_DAYS = 28
 
 
 def seed(team: Team) -> None:
-    """Give ``team`` a rota set-up and a draft period starting this Monday (idempotent)."""
-    members = list(selectors.member_users(team=team))
-    if not members or ShiftType.objects.for_team(team).exists():
+    """Give ``team`` a rota set-up and rotas from the history's first Monday (idempotent)."""
+    memberships = demo.members(team)
+    if not memberships or ShiftType.objects.for_team(team).exists():
         return
-    by = members[0]
+    by = memberships[0].user
     types = {
         name: services.shift_type_save(
             team=team, by=by, name=name, start=start, end=end, colour=colour
@@ -30,7 +33,9 @@ def seed(team: Team) -> None:
         for name, start, end, colour in SHIFTS
     }
     nurse = services.skill_save(team=team, by=by, name="Registered nurse")
-    services.member_skills_set(team=team, user=members[0], skills=[nurse], by=by)
+    for membership in memberships:
+        if "nurse" in membership.job_title.lower():
+            services.member_skills_set(team=team, user=membership.user, skills=[nurse], by=by)
     for weekday in range(7):
         for name, minimum in (("Early", 2), ("Late", 1), ("Night", 1)):
             services.cover_need_save(
@@ -38,23 +43,37 @@ def seed(team: Team) -> None:
                 by=by,
                 shift_type=types[name],
                 weekday=weekday,
-                minimum=min(minimum, len(members)),
-                preferred=min(minimum + (name == "Early"), len(members)),
+                minimum=min(minimum, len(memberships)),
+                preferred=min(minimum + (name == "Early"), len(memberships)),
                 required_skills=[nurse] if name == "Early" else [],
             )
     today = timezone.localdate()
-    monday = today - timedelta(days=today.weekday())
-    if not RotaPeriod.objects.for_team(team).filter(start=monday).exists():
-        period = services.period_create(team=team, by=by, start=monday, days=28)
-        pattern = ["Early", "Early", "Late", "Late", "Night", None, None]
-        for i, member in enumerate(members[:7]):
-            for day in range(14):
-                name = pattern[(day + i) % 7]
-                if name:
-                    services.assignment_set(
-                        period=period,
-                        user=member,
-                        day=monday + timedelta(days=day),
-                        shift_type=types[name],
-                        by=by,
-                    )
+    start = today - timedelta(days=demo.HISTORY_DAYS)
+    start -= timedelta(days=start.weekday())
+    while start <= today:
+        period = _period(team, memberships, types, start=start, today=today)
+        services.period_publish(period=period, by=by)
+        start += timedelta(days=PERIOD_DAYS)
+    _period(team, memberships, types, start=start, today=today)
+
+
+def _period(
+    team: Team,
+    memberships: list[Membership],
+    types: dict[str, ShiftType],
+    *,
+    start: date,
+    today: date,
+) -> RotaPeriod:
+    """Create a draft period holding every member's turn of the demo rota."""
+    by = memberships[0].user
+    period = services.period_create(team=team, by=by, start=start, days=PERIOD_DAYS)
+    for position, membership in enumerate(memberships):
+        for n in range(PERIOD_DAYS):
+            day = start + timedelta(days=n)
+            name = demo.shift_on(position=position, day=day, today=today)
+            if name:
+                services.assignment_set(
+                    period=period, user=membership.user, day=day, shift_type=types[name], by=by
+                )
+    return period

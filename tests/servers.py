@@ -18,11 +18,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class NoSharedDatabase(RuntimeError):
+    """The test database lives in this process's memory, where no server process can reach it."""
+
+
 def server_env(worker_id: str) -> dict[str, str]:
     """Point a server process at this test worker's database and channel-layer prefix."""
     env = {**os.environ, "CHANNEL_PREFIX": f"patch-test-{worker_id}"}
     db = connection.settings_dict
     if connection.vendor == "sqlite":
+        if connection.is_in_memory_db():
+            raise NoSharedDatabase(
+                f"the test database is SQLite in memory ({db['NAME']}): a server process "
+                "cannot share it; give DATABASE_URL or SQLITE_PATH a file"
+            )
         env.pop("DATABASE_URL", None)
         env["SQLITE_PATH"] = str(db["NAME"])
     else:

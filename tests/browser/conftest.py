@@ -13,7 +13,7 @@ from django.db import connections
 
 from teams import services
 from tests.factories import CoachGrantFactory, MembershipFactory, TeamFactory, UserFactory
-from tests.servers import free_port, server_env, start_daphne
+from tests.servers import NoSharedDatabase, free_port, server_env, start_daphne
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -70,10 +70,14 @@ def server_url(django_db_setup, worker_id, tmp_path_factory) -> str:
         pytest.skip(
             "Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
         )
+    try:
+        env = server_env(worker_id)
+    except NoSharedDatabase as reason:
+        pytest.skip(f"browser tests need a server process on the test database: {reason}")
     port = free_port()
     log = tmp_path_factory.mktemp("daphne") / "daphne.log"
     _SERVER_LOG["path"] = log
-    process = start_daphne(env=server_env(worker_id), port=port, log=log)
+    process = start_daphne(env=env, port=port, log=log)
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)

@@ -12,6 +12,9 @@ from teams.selectors import is_member
 
 DEMO_PASSWORD = "patch-demo-2026"  # noqa: S105 - printed for the demo on purpose
 
+# Members join in this order, which is their place in the demo rota's turn (teams.demo): the
+# first is the example login, on an Early the day the demo is seeded; nurses sit so that every
+# Early has a registered nurse.
 TEAMS = [
     {
         "slug": "riverside",
@@ -40,10 +43,10 @@ TEAMS = [
         "area": "Hillside, Northgate and Moor End",
         "members": [
             ("Fiona Campbell", "fiona@hillside.example", "District nurse"),
-            ("Oluwaseun Adeyemi", "seun@hillside.example", "Community staff nurse"),
-            ("Rhys Evans", "rhys@hillside.example", "Community staff nurse"),
             ("Mei Lin", "mei@hillside.example", "Nursing associate"),
+            ("Oluwaseun Adeyemi", "seun@hillside.example", "Community staff nurse"),
             ("David Brennan", "david@hillside.example", "Healthcare assistant"),
+            ("Rhys Evans", "rhys@hillside.example", "Community staff nurse"),
             ("Aisha Begum", "aisha@hillside.example", "Social worker"),
             ("Lucy Turner", "lucy@hillside.example", "Community staff nurse"),
             ("Marek Nowak", "marek@hillside.example", "Healthcare assistant"),
@@ -52,7 +55,7 @@ TEAMS = [
         ],
         "roles": [
             ("Planner", "Keeps the rota and cover fair and legal", 0),
-            ("Training", "Tracks skills and arranges courses", 3),
+            ("Training", "Tracks skills and arranges courses", 1),
             ("Quality", "Leads the monthly case review", 5),
             ("Stock", "Orders dressings and equipment", 7),
         ],
