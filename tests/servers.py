@@ -42,7 +42,8 @@ def server_env(worker_id: str) -> dict[str, str]:
 
 
 def start_daphne(*, env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
-    """Start daphne and wait until it accepts connections (30 s at most)."""
+    """Start daphne and wait until it accepts connections (90 s at most: a loaded two-core
+    machine has taken over 30 s to import Django and bind)."""
     with log.open("ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
@@ -51,7 +52,7 @@ def start_daphne(*, env: dict[str, str], port: int, log: Path) -> subprocess.Pop
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()

@@ -18,7 +18,7 @@ from caseload import sync as sync_service
 from caseload.views.common import (
     team_context,
 )
-from teams.access import TeamRequest, team_for_member, team_view
+from teams.access import TeamRequest, keep_private, team_for_member, team_view
 
 
 def _json_error(status: int, message: str) -> JsonResponse:
@@ -78,6 +78,7 @@ def offline_pages(request: TeamRequest) -> JsonResponse:
 @team_view(write=True)
 def sync_attention(request: TeamRequest) -> HttpResponse:
     rows = list(sync_service.needs_attention(team=request.team, author=request.user))
+    keep_private(request)  # the kept changes hold clinical notes and handovers
     return render(request, "caseload/sync_attention.html", team_context(request, rows=rows))
 
 

@@ -137,3 +137,8 @@ def test_the_conflict_page_audits_the_read_and_is_never_cached(team, alice_clien
     assert response.status_code == 409
     assert AuditEvent.objects.filter(action="client.view", detail__what="conflict").count() == 1
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_needs_attention_page_is_never_cached(alice_client, team):
+    response = alice_client.get(f"/t/{team.slug}/sync/attention/")
+    assert "no-store" in response["Cache-Control"]

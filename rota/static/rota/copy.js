@@ -40,9 +40,18 @@
       };
       status.textContent = '';
       if (navigator.clipboard && window.isSecureContext) {
+        // A browser may leave the promise unsettled (a page without focus): after a moment,
+        // fall back to the older command rather than leave the person waiting.
+        var settled = false;
+        var settle = function (copied) {
+          if (settled) { return; }
+          settled = true;
+          said(copied);
+        };
+        window.setTimeout(function () { settle(copyBySelection(source)); }, 1500);
         navigator.clipboard.writeText(text).then(
-          function () { said(true); },
-          function () { said(copyBySelection(source)); }
+          function () { settle(true); },
+          function () { settle(copyBySelection(source)); }
         );
       } else {
         said(copyBySelection(source));
