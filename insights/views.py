@@ -149,8 +149,12 @@ def ask_client(request: TeamRequest, visit_id) -> HttpResponse:
         else:
             note = ""
         return render(request, "insights/answer_thanks.html", {"on_tablet": True, "note": note})
-    # No team in the context, so no team menu: the client holds the tablet, and the page
-    # offers no way into anyone's records.
+    return _question(request, form, visit)
+
+
+def _question(request: HttpRequest, form: ClientAnswerForm, visit) -> HttpResponse:
+    """Ask the client's question. No team in the context, so no team menu: the client holds
+    the tablet (or their own phone), and the page offers no way into anyone's records."""
     context = {
         "form": form,
         "question": pvi.CLIENT_QUESTION,
@@ -219,10 +223,4 @@ def answer_by_link(request: HttpRequest, code: str) -> HttpResponse:
             except services.AlreadyAnswered as error:
                 return render(request, "insights/answer_thanks.html", {"note": str(error)})
             return render(request, "insights/answer_thanks.html", {"note": ""})
-    context = {
-        "form": form,
-        "question": pvi.CLIENT_QUESTION,
-        "ratings": pvi.ClientRating.choices,
-        "answered": selectors.visit_answered(visit=visit),
-    }
-    return render(request, "insights/ask.html", context, status=400 if form.errors else 200)
+    return _question(request, form, visit)
