@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class InsightsConfig(AppConfig):
     name = "insights"
+    verbose_name = "Insights"
+
+    def ready(self) -> None:
+        from insights import demo
+        from teams.demo import register
+
+        register("insights", demo.seed)

@@ -57,3 +57,12 @@ def test_the_readme_lists_every_demo_login():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     logins = [email for spec in TEAMS for _, email, _ in spec["members"]] + [COACH[1]]
     assert [login for login in logins if f"`{login}`" not in readme] == []
+
+
+def test_the_demo_has_weeks_of_insights_to_show(db):
+    from insights.models import ClientAnswer, WeeklySnapshot
+
+    call_command("seed_demo", stdout=StringIO())
+    team = Team.objects.get(slug="riverside")
+    assert WeeklySnapshot.objects.for_team(team).count() >= 5
+    assert ClientAnswer.objects.for_team(team).exists()
