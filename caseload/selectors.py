@@ -83,7 +83,7 @@ def visits_for_member_between(
 def client_search(*, team: Team, query: str = "", status: str = "", page: int = 1) -> Page:
     """Find clients by name, postcode or NHS number; one count and one page query."""
     clients = Client.objects.for_team(team).select_related("primary_nurse")
-    query = query.strip()
+    query = query.replace("\x00", "").strip()  # PostgreSQL refuses NUL in any string
     if query:
         digits = normalise_nhs_number(query)
         if len(digits) == 10 and digits.isdigit():

@@ -6,7 +6,10 @@ from datetime import timedelta
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer  # noqa: TID251 - checks the real layer
+from channels.layers import (
+    channel_layers,
+    get_channel_layer,  # noqa: TID251 - checks the real layer
+)
 from django.db import transaction
 from django.utils import timezone
 
@@ -57,8 +60,17 @@ def _written_elsewhere(group: str, event: str, *, origin: str = "worker", now=No
     )
 
 
+@pytest.fixture
+def in_memory_layer(settings):
+    """The embedded default's channel layer, even when the run sets REDIS_URL."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_published_event_is_written_to_the_relay_for_other_processes(team):
+def test_a_published_event_is_written_to_the_relay_for_other_processes(team, in_memory_layer):
     live.publish(team, "rota-plan-progress", run=7, gaps=2)
     row = RelayedEvent.objects.get()
     assert (row.group, row.origin) == (live.team_group(team.pk), relay.ORIGIN)
