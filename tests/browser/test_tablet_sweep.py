@@ -44,6 +44,9 @@ PAGES = [
     "swaps",
     "leave and requests",
     "set-up",
+    "insights",
+    "my week",
+    "pulse",
 ]
 
 # Every visible link, button, summary, select, checkbox and radio smaller than 44 x 44 px. A
@@ -112,6 +115,9 @@ def _paths() -> dict[str, str]:
         "swaps": reverse("rota:swaps", kwargs=slug),
         "leave and requests": reverse("rota:requests", kwargs=slug),
         "set-up": reverse("rota:setup", kwargs=slug),
+        "insights": reverse("insights:team", kwargs=slug),
+        "my week": reverse("insights:my_week", kwargs=slug),
+        "pulse": reverse("insights:pulse", kwargs=slug),
     }
 
 
