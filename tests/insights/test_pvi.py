@@ -210,3 +210,13 @@ def test_printing_twice_shows_the_same_code(team):
 
     visit = VisitFactory(client__team=team)
     assert answer_code(visit) == answer_code(visit)
+
+
+def test_a_done_visit_offers_to_ask_the_client(client, team, alice):
+    from caseload import services as caseload_services
+
+    visit = VisitFactory(client__team=team, assigned_to=alice)
+    caseload_services.visit_record_save(visit=visit, by=alice, base_version=1, actual_minutes=30)
+    client.force_login(alice)
+    content = client.get(f"/t/{team.slug}/visits/{visit.pk}/").content.decode()
+    assert f"/insights/visits/{visit.pk}/ask/" in content
