@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
@@ -15,6 +16,22 @@ from teams.models import Membership, Presence
 from tests.factories import CoachGrantFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+@pytest.fixture(autouse=True)
+def _in_memory_layer(settings):
+    """Test the consumer on the embedded default's layer, even when REDIS_URL is set.
+
+    These tests send from a worker thread's event loop while the socket's loop runs, which
+    channels_redis's per-loop connection locks sometimes refuse in one process ("bound to a
+    different event loop"); the Redis transport is covered by the browser tests, whose
+    server is a real daphne.
+    """
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 HOST = (b"host", b"127.0.0.1:8000")
