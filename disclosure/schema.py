@@ -76,6 +76,7 @@ class Element:
     total: str | None = None
     count_of: str | None = None
     low: float = 0  # the least a contribution can be; OUTCOME_CHANGE sums may be negative
+    rounding: int = 5  # a published value is a multiple of this (docs/privacy.md)
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -105,6 +106,7 @@ ELEMENTS: dict[str, Element] = {
             "Paid hours of the team's staff in the week by activity class (the Insights code "
             "list); paid is the total of the others.",
             total="paid",
+            rounding=10,
         ),
         Element(
             "VISITS",

@@ -217,17 +217,22 @@ def test_check_flags_a_blank_without_reason():
     assert check([Published("VISITS", "done", None, None)])
 
 
-def test_hub_cell_needs_ten_teams():
-    assert protect_hub_cell("HOURS", "direct", [100.0] * 9) == Published(
+def test_hub_sum_needs_twenty_teams():
+    assert protect_hub_cell("HOURS", "direct", [100.0] * 19) == Published(
         "HOURS", "direct", None, "T"
     )
-    assert protect_hub_cell("HOURS", "direct", [100.0] * 10) == Published(
-        "HOURS", "direct", 1000, None
+    assert protect_hub_cell("HOURS", "direct", [100.0] * 20) == Published(
+        "HOURS", "direct", 2000, None
     )
+
+
+def test_hub_thresholds_cannot_be_lowered():
+    assert protect_hub_cell("HOURS", "direct", [100.0] * 12, min_teams=3).status == "T"
+    assert hub_distribution([0.5] * 9, min_teams=3).status == "T"
 
 
 def test_hub_cell_hides_a_dominant_team():
-    assert protect_hub_cell("HOURS", "direct", [1000.0] + [10.0] * 12).status == "D"
+    assert protect_hub_cell("HOURS", "direct", [1000.0] + [10.0] * 22).status == "D"
 
 
 def test_distribution_needs_ten_teams():

@@ -3,7 +3,7 @@ from __future__ import annotations
 import copy
 import json
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
@@ -164,6 +164,7 @@ def test_validate_answers_any_json_with_a_list(value):
     assert isinstance(schema.validate(value), list)
 
 
+@settings(max_examples=50)
 @given(
     st.sampled_from(["dataSet", "period", "orgUnit", "revision", "attributes", "dataValues"]),
     json_values,
