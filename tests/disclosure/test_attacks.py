@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 
 from disclosure import schema
 from disclosure.control import (
+    MIN_TEAMS_FOR_SUMS,
     check,
     hub_distribution,
+    protect_hub_cell,
     protect_team_week,
     protection_needed,
 )
@@ -138,6 +140,20 @@ def test_absence_inference_on_hub_quartiles_stays_within_a_tenth():
     scores_in, scores_out = np.array(scores_in), np.array(scores_out)
     best = max(advantage(scores_in[:, k], scores_out[:, k]) for k in range(5))
     assert best <= 0.10, best
+
+
+def test_absence_inference_on_hub_sums_stays_within_a_tenth():
+    """The same attacker against a sum of teams' direct hours, at the sums' threshold."""
+    rng = np.random.default_rng(20)
+    teams = MIN_TEAMS_FOR_SUMS
+    scores_in, scores_out = [], []
+    for _ in range(10_000):
+        others = rng.gamma(9, 18, size=teams - 1).tolist()
+        target, stranger = rng.gamma(9, 18, size=2)
+        for extra, scores in ((target, scores_in), (stranger, scores_out)):
+            shown = protect_hub_cell("HOURS", "direct", [*others, extra]).value
+            scores.append((shown - 162 * teams) * (target - 162) if shown is not None else 0)
+    assert advantage(np.array(scores_in), np.array(scores_out)) <= 0.10
 
 
 def test_absence_inference_needs_the_noise():

@@ -81,6 +81,15 @@ def test_protection_needed_by_each_rule():
     assert protection_needed((40, 30, 30)) == 0
 
 
+def test_hours_are_rounded_to_ten_and_other_sums_to_five():
+    cells = [
+        Cell("HOURS", "direct", (10.0, 12.0, 9.0, 11.0, 3.0)),  # 45 → 50
+        Cell("PULSE_SUM", "recommend", (4.0,) * 11),  # 44 → 45
+    ]
+    out = protect_team_week(cells, staff=5, clients=5)
+    assert [p.value for p in out] == [50, 45]
+
+
 def test_a_total_is_rounded_from_the_unrounded_parts():
     member = dict.fromkeys(["direct", "indirect", "travel", "team", "training", "other"], 2.4)
     out = by_category(protect_team_week(hours_cells([member] * 5), staff=5, clients=5))
