@@ -222,15 +222,11 @@ def protect_team_week(cells: Sequence[Cell], *, staff: int, clients: int) -> lis
     by_key = _checked(cells)
     if staff < MIN_STAFF or clients < MIN_CLIENTS:
         return [Published(c.element, c.category, None, WITHHELD) for c in cells]
-    statuses: dict[tuple[str, str], str | None] = {}
-    small = set()
-    for key, cell in by_key.items():  # counts first, so sums can follow their n
-        if ELEMENTS[cell.element].kind == COUNT:
-            statuses[key] = _primary(cell, ELEMENTS[cell.element], set())
-            if statuses[key]:
-                small.add(key)
+    counts = {k: c for k, c in by_key.items() if ELEMENTS[c.element].kind == COUNT}
+    statuses = {k: _primary(c, ELEMENTS[c.element], set()) for k, c in counts.items()}
+    small = {k for k, status in statuses.items() if status}  # sums follow their n
     for key, cell in by_key.items():
-        if key not in statuses:
+        if key not in counts:
             statuses[key] = _primary(cell, ELEMENTS[cell.element], small)
     for element in ELEMENTS.values():
         if element.total and (element.code, element.total) in by_key:
