@@ -15,11 +15,13 @@ from hypothesis import strategies as st
 from disclosure import schema
 from disclosure.control import (
     MIN_TEAMS_FOR_SUMS,
+    Published,
     check,
     hub_distribution,
     protect_hub_cell,
     protect_team_week,
     protection_needed,
+    round_to_base,
 )
 from disclosure.schema import DOMINANCE, ELEMENTS, HOURS_PARTS, P_PERCENT, SMALL_COUNT
 from tests.disclosure.attacker import Attacker, intervals
@@ -49,6 +51,23 @@ def test_no_output_breaks_a_rule(team):
         values=out,
     )
     assert schema.validate(payload) == []
+
+
+@quick
+@given(teams, st.data())
+def test_check_catches_any_primary_cell_shown(team, data):
+    """check() is not vacuous: showing any cell a rule hid is caught."""
+    staff, clients, rng = team
+    staff, clients = max(staff, 5), max(clients, 5)
+    cells = random_week(rng, staff=staff, clients=clients)
+    out = protect_team_week(cells, staff=staff, clients=clients)
+    primary = [i for i, p in enumerate(out) if p.status in (SMALL_COUNT, DOMINANCE, P_PERCENT)]
+    if not primary:
+        return
+    i = data.draw(st.sampled_from(primary))
+    base = ELEMENTS[out[i].element].rounding
+    shown = Published(out[i].element, out[i].category, round_to_base(cells[i].value, base), None)
+    assert check([*out[:i], shown, *out[i + 1 :]], cells, staff=staff, clients=clients)
 
 
 @quick
