@@ -10,6 +10,7 @@ from pathlib import Path
 from bench.doc import write_section
 from rota.planner import evaluate
 
+from .generate import SET, Shape, generate
 from .reader import FormatError, read_instance, read_roster
 from .runner import markdown, parse_range, run_all, solve_file
 
@@ -32,7 +33,36 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument(
         "--out", type=Path, help="write the table to this file instead of docs/benchmarks.md"
     )
+    p_gen = sub.add_parser(
+        "generate", help="write generated instances (the fixed set, or one size) to a folder"
+    )
+    p_gen.add_argument("--out", type=Path, required=True)
+    p_gen.add_argument("--people", type=int, help="one instance of this size, not the set")
+    p_gen.add_argument("--shift-types", type=int, default=5)
+    p_gen.add_argument("--days", type=int, default=28)
+    p_gen.add_argument("--request-density", type=float, default=0.15)
+    p_gen.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
+
+    if args.command == "generate":
+        shapes = SET
+        if args.people:
+            name = f"G-{args.people}x{args.days}x{args.shift_types}-s{args.seed}"
+            shapes = (
+                Shape(
+                    name,
+                    args.people,
+                    args.shift_types,
+                    args.days,
+                    args.request_density,
+                    args.seed,
+                ),
+            )
+        args.out.mkdir(parents=True, exist_ok=True)
+        for shape in shapes:
+            (args.out / f"{shape.name}.txt").write_text(generate(shape))
+            print(args.out / f"{shape.name}.txt")
+        return 0
 
     if args.command == "solve":
         r = solve_file(
