@@ -1,5 +1,9 @@
-"""Solve a Problem: column generation, LP-guided dives, then large-neighbourhood search.
+"""Solve a Problem: a legal roster first, then column generation, LP-guided dives and
+large-neighbourhood search.
 
+0. A greedy cover-first construction (``construct.py``) gives a legal roster within seconds at
+   any size; it is the first progress step and the incumbent, so a stop or a time-out at any
+   later moment returns at least it.
 1. Column generation (``columns.py``) builds the set-partitioning LP, whose bound is
    close to the optimum, and a pool of whole-person schedules.
 2. Dives (``dives.py``) round the LP into rosters: first by cells, with CP-SAT settling the
@@ -23,6 +27,7 @@ from ortools.sat.python import cp_model
 
 from . import dives
 from .columns import ColumnGeneration
+from .construct import construct
 from .diagnose import explain_infeasibility
 from .evaluate import evaluate
 from .lns import Incumbent, OnProgress, Search, extract, progress_of, run_cp
@@ -39,6 +44,7 @@ _DIVE_OWN = 0.35  # share of the time limit the first dives keep after column ge
 _RESTART = 0.25  # share of the time limit a fresh dive needs
 _LNS_ROUND = 0.05  # share of the time limit LNS gets before a fresh dive, when far off
 _FAR = 0.1  # gap to the bound, in dearest uncovered shifts, that calls for a fresh dive
+_FIRST = 0.5  # share of the time limit the first legal roster may take at most
 
 
 def solve(
@@ -68,19 +74,27 @@ def solve(
     if reason:
         return Solution(status="infeasible", explanation=reason, seconds=time.monotonic() - start)
 
-    rm = RosterModel(problem)
     best: Incumbent | None = None
     bound: int | None = None
 
     def offer(values: dict[tuple[int, int], int]) -> None:
         nonlocal best
-        obj = _objective(problem, rm, values)
+        obj = _objective(problem, values)
         if obj is not None and (best is None or obj < best.objective):
             best = Incumbent(values, obj)
             if on_progress is not None:
-                on_progress(progress_of(problem, rm, best, start))
+                on_progress(progress_of(problem, best, start))
 
+    first = construct(problem, deadline=start + max(1.0, _FIRST * time_limit))
+    if first is not None:
+        offer(first)
+        logger.debug("first roster %s t=%.1f", best and best.objective, time.monotonic() - start)
+    if best is not None and (stopped() or remaining() <= 0):
+        return _finish(problem, best, None, start)
+    rm = RosterModel(problem)
     cg = ColumnGeneration(problem, rm)
+    if best is not None:
+        cg.add_roster(best.values)  # the master starts from a roster, not from slack alone
     cg.run(deadline=start + _CG_SHARE * time_limit, workers=workers, stop=stop)
     if cg.infeasible:
         return Solution(
@@ -130,7 +144,7 @@ def solve(
             people_dives += 1
         else:
             values = dives.by_cells(cg, **how)
-        obj = _objective(problem, rm, values)
+        obj = _objective(problem, values)
         logger.debug("dive person=%s %s t=%.1f", by_person, obj, time.monotonic() - start)
         offer(values)
 
@@ -150,6 +164,8 @@ def solve(
             )
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             offer(extract(rm, solver))
+    if best is not None and (stopped() or remaining() <= 0.5):
+        return _finish(problem, best, bound, start)
     if best is None:
         return Solution(
             status="unknown",
@@ -180,26 +196,22 @@ def solve(
             # a new one; fresh cell dives did worse (docs/decisions.md).
             dive(True, time.monotonic() + min(remaining() - 2.0, _RESTART * time_limit))
             search.offer(best)
-    status_name = "optimal" if bound is not None and best.objective <= bound else "feasible"
-    return _finish(problem, rm, best, status_name, bound, start)
+    return _finish(problem, best, bound, start)
 
 
-def _objective(problem: Problem, rm: RosterModel, values: dict[tuple[int, int], int]) -> int | None:
-    rows = [Assignment(problem.staff[p].id, d, rm.shift_ids[s]) for (p, d), s in values.items()]
+def _objective(problem: Problem, values: dict[tuple[int, int], int]) -> int | None:
+    rows = [
+        Assignment(problem.staff[p].id, d, problem.shifts[s].id) for (p, d), s in values.items()
+    ]
     ev = evaluate(problem, rows)
     return None if ev.violations else ev.objective
 
 
-def _finish(
-    problem: Problem,
-    rm: RosterModel,
-    best: Incumbent,
-    status: str,
-    bound: int | None,
-    start: float,
-) -> Solution:
-    staff = problem.staff
-    assignment = {(staff[p].id, d): rm.shift_ids[s] for (p, d), s in best.values.items()}
+def _finish(problem: Problem, best: Incumbent, bound: int | None, start: float) -> Solution:
+    """The answer for the best roster: optimal when it meets the proven bound."""
+    status = "optimal" if bound is not None and best.objective <= bound else "feasible"
+    staff, shifts = problem.staff, problem.shifts
+    assignment = {(staff[p].id, d): shifts[s].id for (p, d), s in best.values.items()}
     ev = evaluate(problem, [Assignment(p, d, s) for (p, d), s in assignment.items()])
     return Solution(
         status=status,
