@@ -100,16 +100,17 @@ def generate(shape: Shape) -> str:
     for pid in people:
         for d in range(shape.days):
             if rng.random() < shape.request_density:
-                s = rng.choice(allowed[pid] if rng.random() < 0.5 else ids)
+                s = rng.choice(allowed[pid])
                 line = f"{pid},{d},{s},{rng.randint(1, 3)}"
                 (on if rng.random() < 0.5 else off_requests).append(line)
     out += on
     out += ["", "SECTION_SHIFT_OFF_REQUESTS", *off_requests]
 
-    # Cover: about as many shifts a day as the team works at 85 % of its maximum minutes,
-    # spread over the types by how many people may work them, fewer at weekends.
-    mean_length = sum(lengths.values()) / len(lengths)
-    per_day = 0.85 * shape.people * 5 / 7 * min(1.0, 0.8 + 0.2 * rng.random())
+    # Cover: on weekdays about as many shifts as the team could work five days in seven, a
+    # little more than their minutes allow, so some cover is always left short (as in the
+    # published instances); spread over the types by how many people may work them, and
+    # fewer at weekends.
+    per_day = shape.people * 5 / 7 * rng.uniform(0.85, 1.0)
     holders = {s: sum(s in allowed[p] for p in people) for s in ids}
     total = sum(holders.values()) or 1
     out += ["", "SECTION_COVER"]
@@ -117,7 +118,6 @@ def generate(shape: Shape) -> str:
         weekend = d % 7 >= 5
         for s in ids:
             mean = per_day * holders[s] / total * (0.7 if weekend else 1.0)
-            mean *= 480 / mean_length
             need = max(0, round(mean + rng.uniform(-0.3, 0.3) * mean))
             out.append(f"{d},{s},{need},100,1")
     return "\n".join(out) + "\n"

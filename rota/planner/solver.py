@@ -3,7 +3,9 @@ large-neighbourhood search.
 
 0. A greedy cover-first construction (``construct.py``) gives a legal roster within seconds at
    any size; it is the first progress step and the incumbent, so a stop or a time-out at any
-   later moment returns at least it.
+   later moment returns at least it. Past 84 days the rest of the time goes to re-pricing one
+   person over a few weeks at a time (``windows.py``): the whole-horizon DP, the compact model
+   and column generation over it are all too large there.
 1. Column generation (``columns.py``) builds the set-partitioning LP, whose bound is
    close to the optimum, and a pool of whole-person schedules.
 2. Dives (``dives.py``) round the LP into rosters: first by cells, with CP-SAT settling the
@@ -33,6 +35,7 @@ from .evaluate import evaluate
 from .lns import Incumbent, OnProgress, Search, extract, progress_of, run_cp
 from .model import RosterModel
 from .problem import Assignment, Problem, Solution
+from .windows import WindowSearch
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +48,7 @@ _RESTART = 0.25  # share of the time limit a fresh dive needs
 _LNS_ROUND = 0.05  # share of the time limit LNS gets before a fresh dive, when far off
 _FAR = 0.1  # gap to the bound, in dearest uncovered shifts, that calls for a fresh dive
 _FIRST = 0.5  # share of the time limit the first legal roster may take at most
+_LONG = 84  # days past which the whole-horizon DP and the compact model are too large
 
 
 def solve(
@@ -90,6 +94,11 @@ def solve(
         offer(first)
         logger.debug("first roster %s t=%.1f", best and best.objective, time.monotonic() - start)
     if best is not None and (stopped() or remaining() <= 0):
+        return _finish(problem, best, None, start)
+    if best is not None and problem.horizon > _LONG:
+        # Half a year or more: price by windows of days instead (windows.py).
+        search = WindowSearch(problem, best.values, best.objective)
+        search.run(deadline=deadline, stop=stop, report=offer, seed=seed)
         return _finish(problem, best, None, start)
     rm = RosterModel(problem)
     cg = ColumnGeneration(problem, rm)
