@@ -5,7 +5,9 @@ large-neighbourhood search.
    any size; it is the first progress step and the incumbent, so a stop or a time-out at any
    later moment returns at least it. Past 84 days the rest of the time goes to re-pricing one
    person over a few weeks at a time (``windows.py``): the whole-horizon DP, the compact model
-   and column generation over it are all too large there.
+   and column generation over it are all too large there. On instances larger than any
+   published one (people x shift types x days) the same search polishes the first roster
+   before column generation starts, until it stalls or half the time is gone.
 1. Column generation (``columns.py``) builds the set-partitioning LP, whose bound is
    close to the optimum, and a pool of whole-person schedules.
 2. Dives (``dives.py``) round the LP into rosters: first by cells, with CP-SAT settling the
@@ -49,6 +51,9 @@ _LNS_ROUND = 0.05  # share of the time limit LNS gets before a fresh dive, when 
 _FAR = 0.1  # gap to the bound, in dearest uncovered shifts, that calls for a fresh dive
 _FIRST = 0.5  # share of the time limit the first legal roster may take at most
 _LONG = 84  # days past which the whole-horizon DP and the compact model are too large
+_LARGE = 60 * 10 * 28  # people x shift types x days of the largest published instance
+_WARM = 0.5  # most of the time window pricing may polish the first roster on larger ones
+_PATIENCE = 3  # steps per person without a gain after which that polish stops
 
 
 def solve(
@@ -100,6 +105,19 @@ def solve(
         search = WindowSearch(problem, best.values, best.objective)
         search.run(deadline=deadline, stop=stop, report=offer, seed=seed)
         return _finish(problem, best, None, start)
+    size = len(problem.staff) * len(problem.shifts) * problem.horizon
+    if best is not None and size > _LARGE:
+        # Larger than any published instance: column generation may take most of the time
+        # before its first roster, so polish the greedy one first, while it gains.
+        search = WindowSearch(problem, best.values, best.objective)
+        search.run(
+            deadline=start + _WARM * time_limit,
+            stop=stop,
+            report=offer,
+            patience=_PATIENCE * len(problem.staff),
+        )
+        if stopped():
+            return _finish(problem, best, None, start)
     rm = RosterModel(problem)
     cg = ColumnGeneration(problem, rm)
     if best is not None:

@@ -262,18 +262,24 @@ class WindowSearch:
         report: Callable[[dict[tuple[int, int], int]], None],
         seed: int = 0,
         every: float = 1.0,
+        patience: int | None = None,
     ) -> None:
-        """Step until ``deadline`` or ``stop``, handing ``report`` the roster at most every
-        ``every`` seconds after an improvement, and once more at the end."""
+        """Step until ``deadline`` or ``stop`` (or ``patience`` steps in a row without a gain),
+        handing ``report`` the roster at most every ``every`` seconds after an improvement,
+        and once more at the end."""
         rng = random.Random(seed)  # noqa: S311 - search randomness, not secrets
         last, dirty = time.monotonic(), False
-        steps = better = 0
+        steps = better = idle = 0
         while time.monotonic() < deadline and not (stop is not None and stop.is_set()):
+            if patience is not None and idle >= patience:
+                break
             length = min(self.horizon, rng.choice((7, 14, 21)))
             a = rng.randrange(0, self.horizon - length + 1)
             if self.step(rng.randrange(self.n), a, a + length):
                 better += 1
-                dirty = True
+                dirty, idle = True, 0
+            else:
+                idle += 1
             steps += 1
             if dirty and time.monotonic() - last >= every:
                 report(self.values())
