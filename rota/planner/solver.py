@@ -5,9 +5,10 @@ large-neighbourhood search.
    any size; it is the first progress step and the incumbent, so a stop or a time-out at any
    later moment returns at least it. Past 84 days the rest of the time goes to re-pricing one
    person over a few weeks at a time (``windows.py``): the whole-horizon DP, the compact model
-   and column generation over it are all too large there. On instances larger than any
-   published one (people x shift types x days) the same search polishes the first roster
-   before column generation starts, until it stalls or half the time is gone.
+   and column generation over it are all too large there. On instances larger or longer than
+   any published one (people x shift types x days, or over 28 days) the same search polishes
+   the first roster before column generation starts, until it stalls or half the time is
+   gone; column generation and the dives then share what is left.
 1. Column generation (``columns.py``) builds the set-partitioning LP, whose bound is
    close to the optimum, and a pool of whole-person schedules.
 2. Dives (``dives.py``) round the LP into rosters: first by cells, with CP-SAT settling the
@@ -52,8 +53,9 @@ _FAR = 0.1  # gap to the bound, in dearest uncovered shifts, that calls for a fr
 _FIRST = 0.5  # share of the time limit the first legal roster may take at most
 _LONG = 84  # days past which the whole-horizon DP and the compact model are too large
 _LARGE = 60 * 10 * 28  # people x shift types x days of the largest published instance
+_PUBLISHED_DAYS = 28  # the longest published instance
 _WARM = 0.5  # most of the time window pricing may polish the first roster on larger ones
-_PATIENCE = 3  # steps per person without a gain after which that polish stops
+_PATIENCE = 10  # steps per person without a gain after which that polish stops
 
 
 def solve(
@@ -106,9 +108,9 @@ def solve(
         search.run(deadline=deadline, stop=stop, report=offer, seed=seed)
         return _finish(problem, best, None, start)
     size = len(problem.staff) * len(problem.shifts) * problem.horizon
-    if best is not None and size > _LARGE:
-        # Larger than any published instance: column generation may take most of the time
-        # before its first roster, so polish the greedy one first, while it gains.
+    if best is not None and (size > _LARGE or problem.horizon > _PUBLISHED_DAYS):
+        # Larger or longer than any published instance: column generation may take most of
+        # the time before its first roster, so polish the greedy one first, while it gains.
         search = WindowSearch(problem, best.values, best.objective)
         search.run(
             deadline=start + _WARM * time_limit,
@@ -122,7 +124,11 @@ def solve(
     cg = ColumnGeneration(problem, rm)
     if best is not None:
         cg.add_roster(best.values)  # the master starts from a roster, not from slack alone
-    cg.run(deadline=start + _CG_SHARE * time_limit, workers=workers, stop=stop)
+    # Column generation and the first dives share what the steps before left, as they
+    # shared the whole time before those steps existed.
+    begun = time.monotonic()
+    span = deadline + _MARGIN - begun
+    cg.run(deadline=begun + _CG_SHARE * span, workers=workers, stop=stop)
     if cg.infeasible:
         return Solution(
             status="infeasible",
@@ -158,7 +164,7 @@ def solve(
     # back to the compact model, whose first rosters are far worse at this budget.
     # A slow column generation leaves the dive its own share of the time, since LNS cannot
     # make up for a dive cut short.
-    dive_end = max(start + _DIVE_SHARE * time_limit, time.monotonic() + _DIVE_OWN * time_limit)
+    dive_end = min(deadline, max(begun + _DIVE_SHARE * span, time.monotonic() + _DIVE_OWN * span))
     jitter = random.Random(seed)  # noqa: S311 - search randomness, not secrets
     people_dives = 0
 
