@@ -13,8 +13,9 @@ same shift: days off, per-type limits, minutes, weekends and successions are che
 repetition, so no choice made today can leave a person stuck tomorrow. Minimum minutes are the
 one rule the walk cannot promise, and published shifts can clash with its choices; each person's
 schedule is therefore checked by the independent evaluator at the end, and a person who breaks
-a rule gets an exact schedule instead (the pricing DP, or a one-person CP-SAT model where the DP
-is too large), priced against the cover the others leave.
+a rule gets an exact schedule instead (a one-person CP-SAT model, priced against the cover the
+others leave; not the pricing DP, whose first use loads numba, which alone takes seconds on a
+busy machine).
 
 Measured at a few seconds for 150 people over 364 days (docs/benchmarks.md), long before the
 compact model of that size is even built.
@@ -30,7 +31,6 @@ from ortools.sat.python import cp_model
 
 from .evaluate import evaluate
 from .model import RosterModel
-from .pricing import PersonPricer
 from .problem import Assignment, Problem
 
 logger = logging.getLogger(__name__)
@@ -257,27 +257,9 @@ def _residual_cost(problem: Problem, p: int, values: Values) -> np.ndarray:
 
 
 def repair(problem: Problem, p: int, values: Values, limit: float) -> dict[int, int] | None:
-    """An exact legal schedule for ``p`` (day -> shift), or None if none was found in time."""
+    """A legal schedule for ``p`` (day -> shift) from the exact one-person model, the best
+    found against the cover the others leave in ``limit`` seconds; None if none was found."""
     cost = _residual_cost(problem, p, values)
-    cells = {
-        (d, s)
-        for d in range(problem.horizon)
-        for s, st in enumerate(problem.shifts)
-        if problem.staff[p].may_work(st.id) and d not in problem.staff[p].days_off
-    }
-    cells |= {
-        (f.day, i)
-        for f in problem.fixed
-        for i, st in enumerate(problem.shifts)
-        if f.staff == problem.staff[p].id and f.shift == st.id
-    }
-    pricer = PersonPricer(problem, p, cells)
-    if pricer.usable:
-        priced = pricer.solve(cost)
-        if priced is None:
-            return None
-        if priced.schedules:
-            return dict(priced.schedules[0])
     rm = RosterModel(problem, people=[p], soft=False)
     rm.model.minimize(sum(round(100 * cost[d, s]) * v for (_, d, s), v in rm.x.items()))
     for (_, d, s), v in rm.x.items():
