@@ -97,15 +97,18 @@ def solve(
                 on_progress(progress_of(problem, best, start))
 
     first = construct(problem, deadline=start + max(1.0, _FIRST * time_limit))
+    scoring = 0.0  # how long scoring one roster took: the last report must fit in the time
     if first is not None:
+        began = time.monotonic()
         offer(first)
+        scoring = time.monotonic() - began
         logger.debug("first roster %s t=%.1f", best and best.objective, time.monotonic() - start)
     if best is not None and (stopped() or remaining() <= 0):
         return _finish(problem, best, None, start)
     if best is not None and problem.horizon > _LONG:
         # Half a year or more: price by windows of days instead (windows.py).
         search = WindowSearch(problem, best.values, best.objective)
-        search.run(deadline=deadline, stop=stop, report=offer, seed=seed)
+        search.run(deadline=deadline - scoring, stop=stop, report=offer, seed=seed)
         return _finish(problem, best, None, start)
     size = len(problem.staff) * len(problem.shifts) * problem.horizon
     if best is not None and (size > _LARGE or problem.horizon > _PUBLISHED_DAYS):

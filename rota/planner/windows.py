@@ -282,8 +282,12 @@ class WindowSearch:
                 idle += 1
             steps += 1
             if dirty and time.monotonic() - last >= every:
+                began = time.monotonic()
                 report(self.values())
                 last, dirty = time.monotonic(), False
+                # Scoring a year's roster takes a while on a busy machine: report less often
+                # than it would cost, so most of the time still goes to the search.
+                every = max(every, 4 * (last - began))
         if dirty:
             report(self.values())
         logger.debug("windows steps=%d better=%d objective=%d", steps, better, self.objective)
