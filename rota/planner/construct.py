@@ -31,7 +31,7 @@ from ortools.sat.python import cp_model
 
 from .evaluate import evaluate
 from .model import RosterModel
-from .problem import Assignment, Problem
+from .problem import Assignment, Cover, Problem
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +105,67 @@ def _weekends_in(rules: _Rules, d: int, r: np.ndarray) -> np.ndarray:
     return inside + (rules.wk_id[d] >= 0)
 
 
+class _Walk:
+    """Each person's state as the walk goes: last shift, current block, what is used."""
+
+    def __init__(self, rules: _Rules, n: int, k: int, horizon: int) -> None:
+        self.rules, self.horizon = rules, horizon
+        self.prev = np.full(n, -1, dtype=np.int64)  # yesterday's shift, -1 off
+        self.run = np.zeros(n, dtype=np.int64)  # length of the current block
+        self.edge = np.ones(n, dtype=np.bool_)  # the current block began on day 0
+        self.minutes = np.zeros(n, dtype=np.int64)
+        self.count = np.zeros((n, k), dtype=np.int64)
+        self.weekends = np.zeros(n, dtype=np.int64)
+        self.wk_worked = np.zeros(n, dtype=np.bool_)  # this weekend already counted
+
+    def options(self, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Who may work which shift today (with all it commits them to), who must, and how
+        far each person is from their minimum minutes (share of what they could still do)."""
+        rules, n = self.rules, len(self.prev)
+        if d and rules.wk_id[d] != rules.wk_id[d - 1]:
+            self.wk_worked[:] = False
+        working, run = self.prev >= 0, self.run
+        # r: the days that working today commits the person to, today included.
+        if d == 0:
+            r = np.ones(n, dtype=np.int64)
+        else:
+            r = np.where(
+                working, np.where(self.edge, 1, np.maximum(1, rules.min_con - run)), rules.min_con
+            )
+            r = np.minimum(r, self.horizon - d)
+        may_start = ~working & (self.edge | (run >= rules.min_off) | (d == 0))
+        block_ok = np.where(working, run + r <= rules.max_con, may_start & (r <= rules.max_con))
+        new_wk = _weekends_in(rules, d, r) - (self.wk_worked & (rules.wk_id[d] >= 0))
+        ok = (
+            rules.may
+            & block_ok[:, None]
+            & (rules.free_run[:, d] >= r)[:, None]
+            & ((r == 1)[:, None] | rules.self_ok[None, :])
+            & (self.count + r[:, None] <= rules.cap)
+            & (self.minutes[:, None] + r[:, None] * rules.length <= rules.max_min[:, None])
+            & (self.weekends + new_wk <= rules.max_wk)[:, None]
+        )
+        ok &= np.where(working[:, None], rules.next_ok[np.maximum(self.prev, 0)], True)
+        obliged = working & ~self.edge & (run < rules.min_con)
+        need = np.maximum(0, rules.min_min - self.minutes)
+        urgency = need / np.maximum(1.0, rules.free_left[:, d] * rules.length.max())
+        return ok, obliged, urgency
+
+    def commit(self, d: int, today: np.ndarray) -> None:
+        """Move everyone's state past day ``d`` (``today``: each person's shift, -1 off)."""
+        on, working = today >= 0, self.prev >= 0
+        idx = np.flatnonzero(on)
+        self.count[idx, today[idx]] += 1
+        self.minutes[idx] += self.rules.length[today[idx]]
+        if self.rules.wk_id[d] >= 0:
+            self.weekends += on & ~self.wk_worked
+            self.wk_worked |= on
+        same = on == working
+        self.run = np.where(same, self.run + 1, 1)
+        self.edge = np.where(same, self.edge, d == 0)
+        self.prev = today
+
+
 def greedy(problem: Problem) -> Values:
     """Return a roster by the cover-first walk; every person's rules are checked afterwards."""
     horizon, n, k = problem.horizon, len(problem.staff), len(problem.shifts)
@@ -122,99 +183,51 @@ def greedy(problem: Problem) -> Values:
     for f in problem.fixed:
         if f.staff in p_index and f.shift in s_index and 0 <= f.day < horizon:
             fixed.setdefault(f.day, []).append((p_index[f.staff], s_index[f.shift]))
-    lines_by_day: dict[int, list] = {}
-    for c in problem.cover:
+    lines_by_day: dict[int, list[tuple[Cover, int, np.ndarray]]] = {}
+    for c in sorted(problem.cover, key=lambda c: c.skill is None):  # skill lines first
         if c.shift in s_index and 0 <= c.day < horizon:
-            lines_by_day.setdefault(c.day, []).append(c)
-    counts_line = {
-        id(c): np.array([c.counts(p) for p in problem.staff], dtype=np.bool_)
-        for cs in lines_by_day.values()
-        for c in cs
-    }
+            counted = np.array([c.counts(p) for p in problem.staff], dtype=np.bool_)
+            lines_by_day.setdefault(c.day, []).append((c, s_index[c.shift], counted))
 
-    prev = np.full(n, -1, dtype=np.int64)
-    run = np.zeros(n, dtype=np.int64)
-    edge = np.ones(n, dtype=np.bool_)
-    minutes = np.zeros(n, dtype=np.int64)
-    count = np.zeros((n, k), dtype=np.int64)
-    weekends = np.zeros(n, dtype=np.int64)
-    wk_worked = np.zeros(n, dtype=np.bool_)
+    walk = _Walk(rules, n, k, horizon)
     values: Values = {}
     for d in range(horizon):
-        if d and rules.wk_id[d] != rules.wk_id[d - 1]:
-            wk_worked[:] = False
-        working = prev >= 0
-        # r: the days that working today commits the person to, today included.
-        if d == 0:
-            r = np.ones(n, dtype=np.int64)
-        else:
-            r = np.where(
-                working,
-                np.where(edge, 1, np.maximum(1, rules.min_con - run)),
-                rules.min_con,
-            )
-            r = np.minimum(r, horizon - d)
-        obliged = working & ~edge & (run < rules.min_con)
-        may_start = ~working & (edge | (run >= rules.min_off) | (d == 0))
-        block_ok = np.where(working, run + r <= rules.max_con, may_start & (r <= rules.max_con))
-        new_wk = _weekends_in(rules, d, r) - (wk_worked & (rules.wk_id[d] >= 0))
-        ok = (
-            rules.may
-            & block_ok[:, None]
-            & (rules.free_run[:, d] >= r)[:, None]
-            & ((r == 1)[:, None] | rules.self_ok[None, :])
-            & (count + r[:, None] <= rules.cap)
-            & (minutes[:, None] + r[:, None] * rules.length[None, :] <= rules.max_min[:, None])
-            & (weekends + new_wk <= rules.max_wk)[:, None]
-        )
-        ok &= np.where(working[:, None], rules.next_ok[np.maximum(prev, 0)], True)
-        need = np.maximum(0, rules.min_min - minutes)
-        could = np.maximum(1.0, rules.free_left[:, d] * rules.length.max())
-        urgency = need / could
+        ok, obliged, urgency = walk.options(d)
         today = np.full(n, -1, dtype=np.int64)
         for p, s in fixed.get(d, ()):
             today[p] = s
-        score_base = 1000.0 * obliged + 100.0 * urgency + 5.0 * working
-        lines = sorted(lines_by_day.get(d, ()), key=lambda c: c.skill is None)
-        for c in lines:
-            s = s_index[c.shift]
-            mask = counts_line[id(c)]
-            have = int(np.count_nonzero(mask & (today == s)))
-            short = c.target - have
-            if short <= 0:
-                continue
-            cand = np.flatnonzero(mask & ok[:, s] & (today < 0))
-            if cand.size == 0:
-                continue
-            score = score_base[cand] + 10.0 * wish[d, cand, s]
-            take = cand[np.argsort(-score, kind="stable")[:short]]
-            today[take] = s
-        # Whoever a rule obliges to work, or who runs short of minutes, works the shift that
-        # costs least: one still short of cover, else the one they wish for.
+        lines = lines_by_day.get(d, [])
+        score = 1000.0 * obliged + 100.0 * urgency + 5.0 * (walk.prev >= 0)
+        for c, s, counted in lines:
+            short = c.target - int(np.count_nonzero(counted & (today == s)))
+            cand = np.flatnonzero(counted & ok[:, s] & (today < 0)) if short > 0 else ()
+            if len(cand):
+                order = np.argsort(-(score[cand] + 10.0 * wish[d, cand, s]), kind="stable")
+                today[cand[order[:short]]] = s
         must = np.flatnonzero((today < 0) & (obliged | (urgency > _URGENT)) & ok.any(axis=1))
         if must.size:
-            gain = np.zeros(k)
-            for c in lines:
-                s = s_index[c.shift]
-                have = int(np.count_nonzero(counts_line[id(c)] & (today == s)))
-                gain[s] += c.under_weight if have < c.target else -c.over_weight
-            for p in must:
-                value = np.where(ok[p], gain + wish[d, p], -np.inf)
-                today[p] = int(np.argmax(value))
-        on = today >= 0
-        for p in np.flatnonzero(on):
+            _place(today, must, ok, wish[d], lines)
+        for p in np.flatnonzero(today >= 0):
             values[int(p), d] = int(today[p])
-        idx = np.flatnonzero(on)
-        count[idx, today[idx]] += 1
-        minutes[idx] += rules.length[today[idx]]
-        if rules.wk_id[d] >= 0:
-            weekends += on & ~wk_worked
-            wk_worked |= on
-        same = on == working
-        run = np.where(same, run + 1, 1)
-        edge = np.where(same, edge, d == 0)
-        prev = today
+        walk.commit(d, today)
     return values
+
+
+def _place(
+    today: np.ndarray,
+    must: np.ndarray,
+    ok: np.ndarray,
+    wish: np.ndarray,
+    lines: list[tuple[Cover, int, np.ndarray]],
+) -> None:
+    """Whoever a rule obliges to work, or who runs short of minutes, works the shift that
+    costs least: one still short of cover, else the one they wish for."""
+    gain = np.zeros(ok.shape[1])
+    for c, s, counted in lines:
+        have = int(np.count_nonzero(counted & (today == s)))
+        gain[s] += c.under_weight if have < c.target else -c.over_weight
+    for p in must:
+        today[p] = int(np.argmax(np.where(ok[p], gain + wish[p], -np.inf)))
 
 
 def person_violations(problem: Problem, p: int, values: Values) -> tuple[str, ...]:
