@@ -89,3 +89,16 @@ def test_the_window_search_lowers_the_cost_and_keeps_every_rule():
     scored = evaluate(problem, rows)
     assert scored.violations == ()
     assert scored.objective == search.objective < start
+
+
+def test_a_half_year_is_planned_by_windows_from_the_first_roster_on():
+    from bench.rostering.generate import Shape, generate
+    from bench.rostering.reader import parse_instance
+    from rota.planner import Progress, solve
+
+    problem = parse_instance(generate(Shape("half-year", 8, 3, 182, seed=9)))
+    seen: list[Progress] = []
+    sol = solve(problem, time_limit=6, workers=2, on_progress=seen.append)
+    scored = evaluate(problem, sol.rows())
+    assert scored.violations == ()
+    assert scored.objective == sol.objective <= seen[0].objective
