@@ -68,12 +68,12 @@ def extract(rm: RosterModel, solver: cp_model.CpSolver) -> dict[tuple[int, int],
     return {(p, d): s for (p, d, s), v in rm.x.items() if solver.boolean_value(v)}
 
 
-def progress_of(problem: Problem, rm: RosterModel, best: Incumbent, start: float) -> Progress:
-    staff = problem.staff
+def progress_of(problem: Problem, best: Incumbent, start: float) -> Progress:
+    staff, shifts = problem.staff, problem.shifts
     return Progress(
         objective=best.objective,
         elapsed=time.monotonic() - start,
-        assignment={(staff[p].id, d): rm.shift_ids[s] for (p, d), s in best.values.items()},
+        assignment={(staff[p].id, d): shifts[s].id for (p, d), s in best.values.items()},
     )
 
 
@@ -275,7 +275,7 @@ class Search:
                     self.best = Incumbent(extract(rm, solver), obj)
                     self.version += 1
                     if improved and self.on_progress is not None:
-                        self.on_progress(progress_of(self.problem, rm, self.best, self.start))
+                        self.on_progress(progress_of(self.problem, self.best, self.start))
                 logger.debug(
                     "lns t=%.1f %s size=%d %s %s best=%d wall=%.2f",
                     time.monotonic() - self.start,

@@ -1,5 +1,14 @@
-"""Solve a Problem: column generation, LP-guided dives, then large-neighbourhood search.
+"""Solve a Problem: a legal roster first, then column generation, LP-guided dives and
+large-neighbourhood search.
 
+0. A greedy cover-first construction (``construct.py``) gives a legal roster within seconds at
+   any size; it is the first progress step and the incumbent, so a stop or a time-out at any
+   later moment returns at least it. Past 84 days the rest of the time goes to re-pricing one
+   person over a few weeks at a time (``windows.py``): the whole-horizon DP, the compact model
+   and column generation over it are all too large there. On instances larger or longer than
+   any published one (people x shift types x days, or over 28 days) the same search polishes
+   the first roster before column generation starts, until it stalls or half the time is
+   gone; column generation and the dives then share what is left.
 1. Column generation (``columns.py``) builds the set-partitioning LP, whose bound is
    close to the optimum, and a pool of whole-person schedules.
 2. Dives (``dives.py``) round the LP into rosters: first by cells, with CP-SAT settling the
@@ -23,11 +32,13 @@ from ortools.sat.python import cp_model
 
 from . import dives
 from .columns import ColumnGeneration
+from .construct import construct
 from .diagnose import explain_infeasibility
 from .evaluate import evaluate
 from .lns import Incumbent, OnProgress, Search, extract, progress_of, run_cp
 from .model import RosterModel
 from .problem import Assignment, Problem, Solution
+from .windows import WindowSearch
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +50,12 @@ _DIVE_OWN = 0.35  # share of the time limit the first dives keep after column ge
 _RESTART = 0.25  # share of the time limit a fresh dive needs
 _LNS_ROUND = 0.05  # share of the time limit LNS gets before a fresh dive, when far off
 _FAR = 0.1  # gap to the bound, in dearest uncovered shifts, that calls for a fresh dive
+_FIRST = 0.5  # share of the time limit the first legal roster may take at most
+_LONG = 84  # days past which the whole-horizon DP and the compact model are too large
+_LARGE = 60 * 10 * 28  # people x shift types x days of the largest published instance
+_PUBLISHED_DAYS = 28  # the longest published instance
+_WARM = 0.5  # most of the time window pricing may polish the first roster on larger ones
+_PATIENCE = 10  # steps per person without a gain after which that polish stops
 
 
 def solve(
@@ -68,20 +85,53 @@ def solve(
     if reason:
         return Solution(status="infeasible", explanation=reason, seconds=time.monotonic() - start)
 
-    rm = RosterModel(problem)
     best: Incumbent | None = None
     bound: int | None = None
 
     def offer(values: dict[tuple[int, int], int]) -> None:
         nonlocal best
-        obj = _objective(problem, rm, values)
+        obj = _objective(problem, values)
         if obj is not None and (best is None or obj < best.objective):
             best = Incumbent(values, obj)
             if on_progress is not None:
-                on_progress(progress_of(problem, rm, best, start))
+                on_progress(progress_of(problem, best, start))
 
+    first = construct(problem, deadline=start + max(1.0, _FIRST * time_limit))
+    scoring = 0.0  # how long scoring one roster took: the last report must fit in the time
+    if first is not None:
+        began = time.monotonic()
+        offer(first)
+        scoring = time.monotonic() - began
+        logger.debug("first roster %s t=%.1f", best and best.objective, time.monotonic() - start)
+    if best is not None and (stopped() or remaining() <= 0):
+        return _finish(problem, best, None, start)
+    if best is not None and problem.horizon > _LONG:
+        # Half a year or more: price by windows of days instead (windows.py).
+        search = WindowSearch(problem, best.values, best.objective)
+        search.run(deadline=deadline - scoring, stop=stop, report=offer, seed=seed)
+        return _finish(problem, best, None, start)
+    size = len(problem.staff) * len(problem.shifts) * problem.horizon
+    if best is not None and (size > _LARGE or problem.horizon > _PUBLISHED_DAYS):
+        # Larger or longer than any published instance: column generation may take most of
+        # the time before its first roster, so polish the greedy one first, while it gains.
+        search = WindowSearch(problem, best.values, best.objective)
+        search.run(
+            deadline=start + _WARM * time_limit,
+            stop=stop,
+            report=offer,
+            patience=_PATIENCE * len(problem.staff),
+        )
+        if stopped():
+            return _finish(problem, best, None, start)
+    rm = RosterModel(problem)
     cg = ColumnGeneration(problem, rm)
-    cg.run(deadline=start + _CG_SHARE * time_limit, workers=workers, stop=stop)
+    if best is not None:
+        cg.add_roster(best.values)  # the master starts from a roster, not from slack alone
+    # Column generation and the first dives share what the steps before left, as they
+    # shared the whole time before those steps existed.
+    begun = time.monotonic()
+    span = deadline + _MARGIN - begun
+    cg.run(deadline=begun + _CG_SHARE * span, workers=workers, stop=stop)
     if cg.infeasible:
         return Solution(
             status="infeasible",
@@ -117,7 +167,7 @@ def solve(
     # back to the compact model, whose first rosters are far worse at this budget.
     # A slow column generation leaves the dive its own share of the time, since LNS cannot
     # make up for a dive cut short.
-    dive_end = max(start + _DIVE_SHARE * time_limit, time.monotonic() + _DIVE_OWN * time_limit)
+    dive_end = min(deadline, max(begun + _DIVE_SHARE * span, time.monotonic() + _DIVE_OWN * span))
     jitter = random.Random(seed)  # noqa: S311 - search randomness, not secrets
     people_dives = 0
 
@@ -130,7 +180,7 @@ def solve(
             people_dives += 1
         else:
             values = dives.by_cells(cg, **how)
-        obj = _objective(problem, rm, values)
+        obj = _objective(problem, values)
         logger.debug("dive person=%s %s t=%.1f", by_person, obj, time.monotonic() - start)
         offer(values)
 
@@ -150,6 +200,8 @@ def solve(
             )
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             offer(extract(rm, solver))
+    if best is not None and (stopped() or remaining() <= 0.5):
+        return _finish(problem, best, bound, start)
     if best is None:
         return Solution(
             status="unknown",
@@ -180,26 +232,22 @@ def solve(
             # a new one; fresh cell dives did worse (docs/decisions.md).
             dive(True, time.monotonic() + min(remaining() - 2.0, _RESTART * time_limit))
             search.offer(best)
-    status_name = "optimal" if bound is not None and best.objective <= bound else "feasible"
-    return _finish(problem, rm, best, status_name, bound, start)
+    return _finish(problem, best, bound, start)
 
 
-def _objective(problem: Problem, rm: RosterModel, values: dict[tuple[int, int], int]) -> int | None:
-    rows = [Assignment(problem.staff[p].id, d, rm.shift_ids[s]) for (p, d), s in values.items()]
+def _objective(problem: Problem, values: dict[tuple[int, int], int]) -> int | None:
+    rows = [
+        Assignment(problem.staff[p].id, d, problem.shifts[s].id) for (p, d), s in values.items()
+    ]
     ev = evaluate(problem, rows)
     return None if ev.violations else ev.objective
 
 
-def _finish(
-    problem: Problem,
-    rm: RosterModel,
-    best: Incumbent,
-    status: str,
-    bound: int | None,
-    start: float,
-) -> Solution:
-    staff = problem.staff
-    assignment = {(staff[p].id, d): rm.shift_ids[s] for (p, d), s in best.values.items()}
+def _finish(problem: Problem, best: Incumbent, bound: int | None, start: float) -> Solution:
+    """The answer for the best roster: optimal when it meets the proven bound."""
+    status = "optimal" if bound is not None and best.objective <= bound else "feasible"
+    staff, shifts = problem.staff, problem.shifts
+    assignment = {(staff[p].id, d): shifts[s].id for (p, d), s in best.values.items()}
     ev = evaluate(problem, [Assignment(p, d, s) for (p, d), s in assignment.items()])
     return Solution(
         status=status,

@@ -322,6 +322,7 @@ def test_solver_dives_again_when_the_search_stalls_far_from_the_bound(monkeypatc
     monkeypatch.setattr(dives, "by_cells", first_dive_fails(False, dives.by_cells))
     monkeypatch.setattr(dives, "by_people", first_dive_fails(True, dives.by_people))
     monkeypatch.setattr(lns.Search, "run", stalled)
+    monkeypatch.setattr(solver, "construct", lambda problem, deadline: {})  # nobody works
     monkeypatch.setattr(solver, "_SECOND_DIVE", 2.0)  # no second dive straight away
     sol = solve(problem, time_limit=8, workers=1)
     assert len(calls) >= 2

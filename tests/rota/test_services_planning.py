@@ -348,3 +348,15 @@ def test_a_slow_worker_whose_run_was_replaced_as_stale_saves_nothing(
     run = _plan(week, alice, django_capture_on_commit_callbacks)
     assert (run.status, run.explanation) == (PlanStatus.FAILED, str(planning.STALE))
     assert not Assignment.objects.filter(period=week).exists()
+
+
+@commits
+def test_a_run_stopped_before_it_starts_saves_the_first_legal_roster(week, alice):
+    run = PlanRun.objects.create(team=week.team, period=week, requested_by=alice, time_limit=600)
+    services.plan_stop(run=run, by=alice)
+    started = clock.monotonic()
+    run = planning.plan_execute(run_id=run.pk)
+    assert clock.monotonic() - started < 120  # not the 600 s asked for
+    assert run.status == PlanStatus.STOPPED
+    assert run.best_penalty is not None
+    assert Assignment.objects.filter(period=week, source=Source.PLANNER).exists()
