@@ -340,3 +340,12 @@ def figures_sharing_set(*, team: Team, share: bool, by: User) -> Team:
     team.save(update_fields=["shares_figures"])
     audit.record(actor=by, team=team, action="figures.share" if share else "figures.unshare")
     return team
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember the person's language on their account, for every device and printed output."""
+    if language not in dict(settings.LANGUAGES):
+        raise TeamError(_("Choose English or Welsh."))
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
