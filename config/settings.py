@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "teams.middleware.UserLanguageMiddleware",
+    "teams.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "teams.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
