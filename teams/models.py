@@ -80,8 +80,8 @@ class TeamQuerySet(models.QuerySet["Team"]):
 
 
 class OrganisationKind(models.TextChoices):
-    ORGANISATION = "organisation", "Organisation"
-    NETWORK = "network", "Network"
+    ORGANISATION = "organisation", _("Organisation")
+    NETWORK = "network", _("Network")
 
 
 class Organisation(models.Model):
@@ -110,8 +110,10 @@ class Team(models.Model):
     )
     shares_figures = models.BooleanField(
         default=False,
-        help_text="The team shows its weekly figures, by name, to the other teams of its "
-        "organisation that do the same.",
+        help_text=_(
+            "The team shows its weekly figures, by name, to the other teams of its "
+            "organisation that do the same."
+        ),
     )
 
     objects = TeamQuerySet.as_manager()
