@@ -37,7 +37,7 @@ class UserLanguageMiddleware:
 
 
 def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next", "")
+    target = request.POST.get("back", "")
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
