@@ -41,6 +41,8 @@ CORE = [
     "templates/rota/swaps.html",
     "static/js/outbox.js",
     "static/js/live.js",
+    "templates/insights/ask.html",
+    "templates/insights/answer_thanks.html",
 ]
 
 

@@ -4,6 +4,7 @@ JavaScript catalogue served per language so the service worker can keep both off
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -76,3 +77,25 @@ def javascript_catalog(request: HttpRequest, language: str) -> HttpResponse:
         response = JavaScriptCatalog.as_view()(request)
     response["Cache-Control"] = f"public, max-age={CATALOGUE_MAX_AGE}"
     return response
+
+
+def language_from_query(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Let ``?lang=`` choose the language of one page without touching anyone's account.
+
+    For the client's question on the nurse's tablet: the client picks English or Welsh, and the
+    nurse's own language stays as it was.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        language = request.GET.get("lang", "")
+        if language not in dict(settings.LANGUAGES):
+            return view(request, *args, **kwargs)
+        with translation.override(language):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        response["Content-Language"] = language
+        return response
+
+    return wrapper

@@ -78,3 +78,19 @@ def test_the_day_sheet_is_printed_in_the_readers_language(team, alice, alice_cli
     pdf = alice_client.get(reverse("caseload:day_sheet", kwargs={"team_slug": team.slug}))
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf.content)).pages)
     assert "Taflen ddydd" in text
+
+
+def test_the_clients_question_comes_in_welsh_without_changing_the_nurses_language(
+    team, alice, alice_client
+):
+    from tests.factories import ClientFactory, VisitFactory
+
+    visit = VisitFactory(client=ClientFactory(team=team), assigned_to=alice)
+    url = reverse("insights:ask", kwargs={"team_slug": team.slug, "visit_id": visit.pk})
+    english = alice_client.get(url).content.decode()
+    assert 'href="?lang=cy" lang="cy"' in english
+    welsh = alice_client.get(url + "?lang=cy")
+    assert welsh["Content-Language"] == "cy"
+    assert 'href="?lang=en-gb" lang="en-gb"' in welsh.content.decode()
+    alice.refresh_from_db()
+    assert alice.language == ""
