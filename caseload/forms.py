@@ -54,15 +54,28 @@ class ClientForm(GovukForm, forms.ModelForm):
             "consent_notes": forms.Textarea(attrs={"rows": 3}),
             "alerts": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {
+            "name": _("Name"),
+            "preferred_name": _("Preferred name"),
+            "date_of_birth": _("Date of birth"),
+            "nhs_number": _("NHS number"),
+            "address": _("Address"),
+            "postcode": _("Postcode"),
+            "phone": _("Phone"),
+            "key_contacts": _("Key contacts"),
+            "consent_notes": _("Consent notes"),
+            "alerts": _("Alerts"),
+            "primary_nurse": _("Primary nurse"),
+        }
         help_texts = {
-            "nhs_number": "10 digits, for example 943 476 5919. Leave empty if not known.",
-            "alerts": "One per line, for example “Dog in house” or “Key safe 1234”.",
+            "nhs_number": _("10 digits, for example 943 476 5919. Leave empty if not known."),
+            "alerts": _("One per line, for example “Dog in house” or “Key safe 1234”."),
         }
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["primary_nurse"].queryset = member_users(team=team)
-        self.fields["primary_nurse"].empty_label = "Nobody yet"
+        self.fields["primary_nurse"].empty_label = _("Nobody yet")
 
     def _post_clean(self) -> None:
         """Leave model validation to the service, which also normalises the values."""
@@ -75,17 +88,17 @@ class VersionForm(GovukForm, forms.Form):
 
 
 class DischargeForm(GovukForm, forms.Form):
-    status = forms.ChoiceField(choices=ClientStatus.choices, label="Status")
-    reason = forms.CharField(label="Reason for discharge", required=False, max_length=200)
+    status = forms.ChoiceField(choices=ClientStatus.choices, label=_("Status"))
+    reason = forms.CharField(label=_("Reason for discharge"), required=False, max_length=200)
     base_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class CareProblemForm(GovukForm, forms.Form):
-    problem = forms.ModelChoiceField(queryset=OmahaProblem.objects.all(), label="Problem")
-    scope = forms.ChoiceField(choices=Scope.choices, initial=Scope.INDIVIDUAL)
-    severity = forms.ChoiceField(choices=Severity.choices)
+    problem = forms.ModelChoiceField(queryset=OmahaProblem.objects.all(), label=_("Problem"))
+    scope = forms.ChoiceField(choices=Scope.choices, initial=Scope.INDIVIDUAL, label=_("Scope"))
+    severity = forms.ChoiceField(choices=Severity.choices, label=_("Severity"))
     signs_symptoms = forms.CharField(
-        label="Signs and symptoms (only for Actual problems)",
+        label=_("Signs and symptoms (only for Actual problems)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -93,14 +106,18 @@ class CareProblemForm(GovukForm, forms.Form):
 
 class InterventionForm(GovukForm, forms.Form):
     care_problem = forms.ModelChoiceField(
-        queryset=CarePlanProblem.objects.none(), label="For problem"
+        queryset=CarePlanProblem.objects.none(), label=_("For problem")
     )
-    category = forms.ChoiceField(choices=InterventionCategory.choices)
-    target = forms.ModelChoiceField(queryset=OmahaTarget.objects.all())
-    description = forms.CharField(label="What exactly, for this client", max_length=300)
-    frequency = forms.ChoiceField(choices=Frequency.choices)
+    category = forms.ChoiceField(choices=InterventionCategory.choices, label=_("Category"))
+    target = forms.ModelChoiceField(queryset=OmahaTarget.objects.all(), label=_("Target"))
+    description = forms.CharField(label=_("What exactly, for this client"), max_length=300)
+    frequency = forms.ChoiceField(choices=Frequency.choices, label=_("Frequency"))
     minutes = forms.IntegerField(
-        min_value=1, max_value=480, initial=15, widget=forms.NumberInput(attrs=MINUTES)
+        label=_("Minutes"),
+        min_value=1,
+        max_value=480,
+        initial=15,
+        widget=forms.NumberInput(attrs=MINUTES),
     )
 
     def __init__(self, *args, client: Client, **kwargs) -> None:
@@ -116,10 +133,12 @@ RATING_CONCEPTS = rules.RATING_CONCEPTS
 
 
 class RatingForm(GovukForm, forms.Form):
-    care_problem = forms.ModelChoiceField(queryset=CarePlanProblem.objects.none(), label="Problem")
-    knowledge = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int)
-    behaviour = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int)
-    status = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int)
+    care_problem = forms.ModelChoiceField(
+        queryset=CarePlanProblem.objects.none(), label=_("Problem")
+    )
+    knowledge = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, label=_("Knowledge"))
+    behaviour = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, label=_("Behaviour"))
+    status = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, label=_("Status"))
 
     def __init__(self, *args, client: Client, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -129,24 +148,29 @@ class RatingForm(GovukForm, forms.Form):
 
 
 class NoteForm(GovukForm, forms.Form):
-    text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}))
     addendum_to = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
 
 class VisitForm(GovukForm, forms.Form):
-    date = forms.DateField(widget=DATE)
-    window_start = forms.TimeField(label="From", widget=TIME)
-    window_end = forms.TimeField(label="Until", widget=TIME)
-    planned_minutes = minutes_field(label="Planned minutes")
-    assigned_to = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="Who")
+    date = forms.DateField(widget=DATE, label=_("Date"))
+    window_start = forms.TimeField(label=_("From"), widget=TIME)
+    window_end = forms.TimeField(label=_("Until"), widget=TIME)
+    planned_minutes = minutes_field(label=_("Planned minutes"))
+    assigned_to = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label=_("Who")
+    )
     interventions = ModelMultipleChoiceField(
-        queryset=Intervention.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=Intervention.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Interventions"),
     )
 
     def __init__(self, *args, team: Team, client: Client, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assigned_to"].queryset = member_users(team=team)
-        self.fields["assigned_to"].empty_label = "Not assigned"
+        self.fields["assigned_to"].empty_label = _("Not assigned")
         self.fields["interventions"].queryset = Intervention.objects.filter(
             client=client, active=True
         )
@@ -157,16 +181,16 @@ class VisitForm(GovukForm, forms.Form):
         data = super().clean()
         start, end = data.get("window_start"), data.get("window_end")
         if start and end and end <= start:
-            self.add_error("window_end", "The visit must end after it starts.")
+            self.add_error("window_end", _("The visit must end after it starts."))
         return data
 
 
 class VisitEditForm(GovukForm, forms.Form):
     base_version = forms.IntegerField(widget=forms.HiddenInput)
-    date = forms.DateField(widget=DATE)
-    window_start = forms.TimeField(label="From", widget=TIME)
-    window_end = forms.TimeField(label="Until", widget=TIME)
-    planned_minutes = minutes_field(label="Planned minutes")
+    date = forms.DateField(widget=DATE, label=_("Date"))
+    window_start = forms.TimeField(label=_("From"), widget=TIME)
+    window_end = forms.TimeField(label=_("Until"), widget=TIME)
+    planned_minutes = minutes_field(label=_("Planned minutes"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -179,10 +203,10 @@ class VisitRecordForm(GovukForm, forms.Form):
         queryset=Intervention.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Interventions done",
+        label=_("Interventions done"),
     )
-    actual_minutes = minutes_field(label="Minutes with the client")
-    travel_minutes = minutes_field(label="Travel minutes", allow_zero=True, initial=0)
+    actual_minutes = minutes_field(label=_("Minutes with the client"))
+    travel_minutes = minutes_field(label=_("Travel minutes"), allow_zero=True, initial=0)
     note = forms.CharField(
         label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -203,7 +227,7 @@ class VisitRecordForm(GovukForm, forms.Form):
             for concept in RATING_CONCEPTS:
                 field = forms.TypedChoiceField(
                     label=concept.capitalize(),
-                    choices=[("", "Not rated"), *RATING_CHOICES],
+                    choices=[("", _("Not rated")), *RATING_CHOICES],
                     coerce=int,
                     empty_value=None,
                     required=False,
@@ -235,21 +259,22 @@ class VisitRecordForm(GovukForm, forms.Form):
 class VisitStatusForm(GovukForm, forms.Form):
     base_version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(
-        choices=[(VisitStatus.CANCELLED, "Cancelled"), (VisitStatus.MISSED, "Missed")]
+        choices=[(VisitStatus.CANCELLED, _("Cancelled")), (VisitStatus.MISSED, _("Missed"))],
+        label=_("Status"),
     )
-    reason = forms.CharField(max_length=200)
+    reason = forms.CharField(max_length=200, label=_("Reason"))
 
 
 class ReassignForm(GovukForm, forms.Form):
     base_version = forms.IntegerField(widget=forms.HiddenInput)
     assigned_to = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, label="Give to"
+        queryset=User.objects.none(), required=False, label=_("Give to")
     )
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assigned_to"].queryset = member_users(team=team)
-        self.fields["assigned_to"].empty_label = "Nobody (unassigned)"
+        self.fields["assigned_to"].empty_label = _("Nobody (unassigned)")
 
 
 class TimeEntryForm(GovukForm, forms.Form):

@@ -13,16 +13,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from caseload.validators import validate_nhs_number, validate_postcode
 from teams.models import Team, TeamOwned
 
 
 class OmahaDomain(models.TextChoices):
-    ENVIRONMENTAL = "environmental", "Environmental"
-    PSYCHOSOCIAL = "psychosocial", "Psychosocial"
-    PHYSIOLOGICAL = "physiological", "Physiological"
-    HEALTH_BEHAVIORS = "health_behaviors", "Health-Related Behaviors"
+    ENVIRONMENTAL = "environmental", _("Environmental")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial")
+    PHYSIOLOGICAL = "physiological", _("Physiological")
+    HEALTH_BEHAVIORS = "health_behaviors", _("Health-Related Behaviors")
 
 
 class OmahaProblem(models.Model):
@@ -53,67 +54,68 @@ class OmahaTarget(models.Model):
 
 
 class InterventionCategory(models.TextChoices):
-    TEACHING = "teaching", "Teaching, Guidance, and Counseling"
-    TREATMENTS = "treatments", "Treatments and Procedures"
-    CASE_MANAGEMENT = "case_management", "Case Management"
-    SURVEILLANCE = "surveillance", "Surveillance"
+    TEACHING = "teaching", _("Teaching, Guidance, and Counseling")
+    TREATMENTS = "treatments", _("Treatments and Procedures")
+    CASE_MANAGEMENT = "case_management", _("Case Management")
+    SURVEILLANCE = "surveillance", _("Surveillance")
 
 
 class Scope(models.TextChoices):
-    INDIVIDUAL = "individual", "Individual"
-    FAMILY = "family", "Family"
-    COMMUNITY = "community", "Community"
+    INDIVIDUAL = "individual", _("Individual")
+    FAMILY = "family", _("Family")
+    COMMUNITY = "community", _("Community")
 
 
 class Severity(models.TextChoices):
-    HEALTH_PROMOTION = "health_promotion", "Health promotion"
-    POTENTIAL = "potential", "Potential"
-    ACTUAL = "actual", "Actual"
+    HEALTH_PROMOTION = "health_promotion", _("Health promotion")
+    POTENTIAL = "potential", _("Potential")
+    ACTUAL = "actual", _("Actual")
 
 
 class Frequency(models.TextChoices):
     """How often an intervention is due; ``per_week`` drives visit generation."""
 
-    TWICE_DAILY = "twice_daily", "Twice daily"
-    DAILY = "daily", "Daily"
-    FIVE_WEEKLY = "5_weekly", "5× weekly"
-    THREE_WEEKLY = "3_weekly", "3× weekly"
-    TWICE_WEEKLY = "2_weekly", "2× weekly"
-    WEEKLY = "weekly", "Weekly"
-    FORTNIGHTLY = "fortnightly", "Fortnightly"
-    MONTHLY = "monthly", "Monthly"
-    AS_NEEDED = "as_needed", "As needed"
+    TWICE_DAILY = "twice_daily", _("Twice daily")
+    DAILY = "daily", _("Daily")
+    FIVE_WEEKLY = "5_weekly", _("5× weekly")
+    THREE_WEEKLY = "3_weekly", _("3× weekly")
+    TWICE_WEEKLY = "2_weekly", _("2× weekly")
+    WEEKLY = "weekly", _("Weekly")
+    FORTNIGHTLY = "fortnightly", _("Fortnightly")
+    MONTHLY = "monthly", _("Monthly")
+    AS_NEEDED = "as_needed", _("As needed")
 
 
+# The Omaha System's rating scales: kept in English in Welsh (docs/decisions.md).
 KBS_LABELS = {
     "knowledge": [
-        "No knowledge",
-        "Minimal knowledge",
-        "Basic knowledge",
-        "Adequate knowledge",
-        "Superior knowledge",
+        _("No knowledge"),
+        _("Minimal knowledge"),
+        _("Basic knowledge"),
+        _("Adequate knowledge"),
+        _("Superior knowledge"),
     ],
     "behaviour": [
-        "Not appropriate",
-        "Rarely appropriate",
-        "Inconsistently appropriate",
-        "Usually appropriate",
-        "Consistently appropriate",
+        _("Not appropriate"),
+        _("Rarely appropriate"),
+        _("Inconsistently appropriate"),
+        _("Usually appropriate"),
+        _("Consistently appropriate"),
     ],
     "status": [
-        "Extreme signs/symptoms",
-        "Severe signs/symptoms",
-        "Moderate signs/symptoms",
-        "Minimal signs/symptoms",
-        "No signs/symptoms",
+        _("Extreme signs/symptoms"),
+        _("Severe signs/symptoms"),
+        _("Moderate signs/symptoms"),
+        _("Minimal signs/symptoms"),
+        _("No signs/symptoms"),
     ],
 }
 
 
 class ClientStatus(models.TextChoices):
-    REFERRED = "referred", "Referred"
-    ACTIVE = "active", "Active"
-    DISCHARGED = "discharged", "Discharged"
+    REFERRED = "referred", _("Referred")
+    ACTIVE = "active", _("Active")
+    DISCHARGED = "discharged", _("Discharged")
 
 
 # The fields a person edits on a client: the client form shows them, the services accept them.
@@ -154,7 +156,7 @@ class Client(ClinicalRecord):
     phone = models.CharField(max_length=30, blank=True)
     key_contacts = models.TextField(blank=True)
     consent_notes = models.TextField(blank=True)
-    alerts = models.TextField(blank=True, help_text="One per line, e.g. “Dog in house”.")
+    alerts = models.TextField(blank=True, help_text=_("One per line, e.g. “Dog in house”."))
     primary_nurse = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -213,8 +215,8 @@ class Versioned(ClinicalRecord):
 
 
 class ProblemStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    RESOLVED = "resolved", "Resolved"
+    ACTIVE = "active", _("Active")
+    RESOLVED = "resolved", _("Resolved")
 
 
 class CarePlanProblem(Versioned):
@@ -302,10 +304,10 @@ class Rating(Versioned):
 
 
 class VisitStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
-    MISSED = "missed", "Missed"
+    PLANNED = "planned", _("Planned")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+    MISSED = "missed", _("Missed")
 
 
 class Visit(Versioned):
@@ -394,12 +396,12 @@ class Note(Versioned):
 
 
 class TimeCategory(models.TextChoices):
-    DIRECT = "direct", "Direct client care"
-    INDIRECT = "indirect", "Indirect client work"
-    TRAVEL = "travel", "Travel"
-    TEAM = "team", "Team and organisational"
-    TRAINING = "training", "Training"
-    OTHER = "other", "Other"
+    DIRECT = "direct", _("Direct client care")
+    INDIRECT = "indirect", _("Indirect client work")
+    TRAVEL = "travel", _("Travel")
+    TEAM = "team", _("Team and organisational")
+    TRAINING = "training", _("Training")
+    OTHER = "other", _("Other")
 
 
 FRONTLINE = {TimeCategory.DIRECT}
@@ -447,7 +449,7 @@ class Handover(Versioned):
         null=True,
         blank=True,
         related_name="handovers_received",
-        help_text="Empty: for the whole team.",
+        help_text=_("Empty: for the whole team."),
     )
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -464,9 +466,9 @@ class Handover(Versioned):
 
 
 class SyncOutcome(models.TextChoices):
-    APPLIED = "applied", "Applied"
-    CONFLICT = "conflict", "Conflict"
-    REJECTED = "rejected", "Rejected"
+    APPLIED = "applied", _("Applied")
+    CONFLICT = "conflict", _("Conflict")
+    REJECTED = "rejected", _("Rejected")
 
 
 class SyncMutation(ClinicalRecord):

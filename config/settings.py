@@ -90,9 +90,11 @@ MIDDLEWARE = [
     "teams.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "teams.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "teams.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -111,13 +113,14 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "teams.context_processors.navigation",
                 "caseload.context_processors.handover_count",
                 "teams.context_processors.session_clock",
             ],
-            "builtins": ["django.templatetags.static"],
+            "builtins": ["django.templatetags.static", "django.templatetags.i18n"],
         },
     },
 ]
@@ -203,7 +206,12 @@ PASSWORD_RESET_MAILS_PER_HOUR = env_int("PASSWORD_RESET_MAILS_PER_HOUR", 3)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 TEAM_SIZE_WARNING = 12
 
+# Each person chooses their language (User.language, teams/language.py); anyone not logged in
+# gets the language of the cookie the one-tap switch sets, or their browser's
+# (docs/translation.md).
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True

@@ -3,6 +3,7 @@ from django.urls import include, path
 from pwa.views import manifest
 
 from insights import views as insights_views
+from teams import language
 from teams import views as team_views
 from teams.forms import EmailLoginForm, ThrottledPasswordResetForm
 
@@ -40,6 +41,8 @@ urlpatterns = [
     path("invite/<str:token>/", team_views.invitation_accept, name="invitation"),
     path("session/", team_views.session_status, name="session_status"),
     path("offline/", team_views.offline, name="offline"),
+    path("language/", language.language_switch, name="language_switch"),
+    path("jsi18n/<str:language>.js", language.javascript_catalog, name="javascript_catalog"),
     path("healthz", team_views.healthz, name="healthz"),
     path("sw.js", team_views.service_worker, name="service_worker"),
     path("favicon.ico", team_views.favicon, name="favicon"),

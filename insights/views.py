@@ -20,6 +20,7 @@ from teams import selectors as people
 from teams import services as people_services
 from teams import throttle
 from teams.access import Access, TeamRequest, team_context, team_view
+from teams.language import language_from_query
 
 TREND_WEEKS = 12
 FIRST_YEAR = 2000  # no team kept records in Patch before this
@@ -135,6 +136,7 @@ def pulse(request: TeamRequest) -> HttpResponse:
 
 
 @team_view(write=True)
+@language_from_query
 def ask_client(request: TeamRequest, visit_id) -> HttpResponse:
     """The client's question on the nurse's tablet: one tap on an answer sends it."""
     visit = caseload_selectors.visit_for_member(team=request.team, visit_id=visit_id)
@@ -201,6 +203,7 @@ def organisation(request: TeamRequest) -> HttpResponse:
 ANSWERS_PER_ADDRESS_PER_HOUR = 30  # a household answering for several visits, not a script
 
 
+@language_from_query
 def answer_by_link(request: HttpRequest, code: str) -> HttpResponse:
     """The client's question from the link on the day sheet: no login, one answer per visit."""
     visit = feedback.visit_for_code(code)

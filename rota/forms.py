@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from rota.models import Colour, Priority, ShiftType, Skill, Weekday, WeeklyRestReference
 from teams.forms import GovukForm, ModelMultipleChoiceField
@@ -48,14 +49,14 @@ class TimeInput(forms.TimeInput):
 
 
 class ShiftTypeForm(RotaForm, forms.Form):
-    name = forms.CharField(label="Name", max_length=40)
-    start = forms.TimeField(label="Starts at", widget=TimeInput(format="%H:%M"))
+    name = forms.CharField(label=_("Name"), max_length=40)
+    start = forms.TimeField(label=_("Starts at"), widget=TimeInput(format="%H:%M"))
     end = forms.TimeField(
-        label="Ends at",
+        label=_("Ends at"),
         widget=TimeInput(format="%H:%M"),
-        help_text="An end at or before the start means the shift ends the next day.",
+        help_text=_("An end at or before the start means the shift ends the next day."),
     )
-    colour = forms.ChoiceField(label="Colour on the rota", choices=Colour.choices)
+    colour = forms.ChoiceField(label=_("Colour on the rota"), choices=Colour.choices)
 
     def __init__(self, *args, times_locked: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -72,23 +73,23 @@ def _shift_types(team: Team):
 
 
 class SkillForm(RotaForm, forms.Form):
-    name = forms.CharField(label="Skill", max_length=60)
+    name = forms.CharField(label=_("Skill"), max_length=60)
 
 
 class CoverNeedForm(RotaForm, forms.Form):
-    shift_type = forms.ModelChoiceField(label="Shift", queryset=ShiftType.objects.none())
+    shift_type = forms.ModelChoiceField(label=_("Shift"), queryset=ShiftType.objects.none())
     weekday = forms.TypedChoiceField(
-        label="Day of the week",
-        choices=[("", "Choose a day, or give a date")] + list(Weekday.choices),
+        label=_("Day of the week"),
+        choices=[("", _("Choose a day, or give a date"))] + list(Weekday.choices),
         coerce=int,
         empty_value=None,
         required=False,
     )
-    day = forms.DateField(label="Or one date", required=False, widget=DateInput)
-    minimum = forms.IntegerField(label="Minimum people", min_value=0)
-    preferred = forms.IntegerField(label="Preferred people", min_value=0)
+    day = forms.DateField(label=_("Or one date"), required=False, widget=DateInput)
+    minimum = forms.IntegerField(label=_("Minimum people"), min_value=0)
+    preferred = forms.IntegerField(label=_("Preferred people"), min_value=0)
     required_skills = ModelMultipleChoiceField(
-        label="Skills someone on the shift must have",
+        label=_("Skills someone on the shift must have"),
         queryset=Skill.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -109,19 +110,21 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 
 class ContractForm(RotaForm, forms.Form):
-    user = MemberChoiceField(label="Member", queryset=User.objects.none())
+    user = MemberChoiceField(label=_("Member"), queryset=User.objects.none())
     hours_per_week = forms.DecimalField(
-        label="Hours a week", min_value=0, max_value=80, decimal_places=1
+        label=_("Hours a week"), min_value=0, max_value=80, decimal_places=1
     )
-    min_shifts_per_week = forms.IntegerField(label="Fewest shifts a week", min_value=0, initial=0)
-    max_shifts_per_week = forms.IntegerField(label="Most shifts a week", min_value=0, initial=5)
-    max_consecutive_days = forms.IntegerField(label="Most days in a row", min_value=1, initial=5)
+    min_shifts_per_week = forms.IntegerField(
+        label=_("Fewest shifts a week"), min_value=0, initial=0
+    )
+    max_shifts_per_week = forms.IntegerField(label=_("Most shifts a week"), min_value=0, initial=5)
+    max_consecutive_days = forms.IntegerField(label=_("Most days in a row"), min_value=1, initial=5)
     max_weekends_per_4_weeks = forms.IntegerField(
-        label="Most weekends in 4 weeks", min_value=0, max_value=4, initial=2
+        label=_("Most weekends in 4 weeks"), min_value=0, max_value=4, initial=2
     )
-    nights_allowed = forms.BooleanField(label="Works nights", required=False, initial=True)
+    nights_allowed = forms.BooleanField(label=_("Works nights"), required=False, initial=True)
     opted_out_of_48h = forms.BooleanField(
-        label="Has opted out of the 48-hour average in writing", required=False
+        label=_("Has opted out of the 48-hour average in writing"), required=False
     )
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
@@ -130,32 +133,35 @@ class ContractForm(RotaForm, forms.Form):
 
 
 class TeamRulesForm(RotaForm, forms.Form):
-    min_rest_hours = forms.IntegerField(label="Minimum rest between shifts (hours)", min_value=0)
+    min_rest_hours = forms.IntegerField(label=_("Minimum rest between shifts (hours)"), min_value=0)
     max_average_weekly_hours = forms.IntegerField(
-        label="Most hours in an average week", min_value=1, max_value=168
+        label=_("Most hours in an average week"), min_value=1, max_value=168
     )
-    reference_weeks = forms.IntegerField(label="Weeks the average is taken over", min_value=1)
+    reference_weeks = forms.IntegerField(label=_("Weeks the average is taken over"), min_value=1)
     weekly_rest_hours = forms.IntegerField(
-        label="Weekly rest (hours)",
+        label=_("Weekly rest (hours)"),
         min_value=0,
-        help_text="Uninterrupted time off; 24 under the Working Time Regulations. 0 means no "
-        "weekly rest is checked.",
+        help_text=_(
+            "Uninterrupted time off; 24 under the Working Time Regulations. 0 means no "
+            "weekly rest is checked."
+        ),
     )
     weekly_rest_days = forms.TypedChoiceField(
-        label="Weekly rest is reckoned",
+        label=_("Weekly rest is reckoned"),
         choices=WeeklyRestReference.choices,
         coerce=int,
-        help_text="Over 14 days, two 24-hour rests or one of 48 hours both meet the regulations "
-        "(reg 11).",
+        help_text=_(
+            "Over 14 days, two 24-hour rests or one of 48 hours both meet the regulations (reg 11)."
+        ),
     )
     swaps_need_confirmation = forms.BooleanField(
-        label="Swaps need confirming by the planner", required=False
+        label=_("Swaps need confirming by the planner"), required=False
     )
 
 
 class PeriodForm(RotaForm, forms.Form):
-    start = forms.DateField(label="First day", widget=DateInput)
-    days = forms.IntegerField(label="Number of days", min_value=1, max_value=56, initial=28)
+    start = forms.DateField(label=_("First day"), widget=DateInput)
+    days = forms.IntegerField(label=_("Number of days"), min_value=1, max_value=56, initial=28)
 
 
 class CellForm(forms.Form):
@@ -171,9 +177,9 @@ class CellForm(forms.Form):
 
 
 class MemberSkillsForm(RotaForm, forms.Form):
-    user = MemberChoiceField(label="Member", queryset=User.objects.none())
+    user = MemberChoiceField(label=_("Member"), queryset=User.objects.none())
     skills = ModelMultipleChoiceField(
-        label="Skills they have",
+        label=_("Skills they have"),
         queryset=Skill.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -186,32 +192,38 @@ class MemberSkillsForm(RotaForm, forms.Form):
 
 
 class AvailabilityForm(RotaForm, forms.Form):
-    day = forms.DateField(label="Date", widget=DateInput)
+    day = forms.DateField(label=_("Date"), widget=DateInput)
     available = forms.TypedChoiceField(
-        label="On that day I am",
-        choices=[("0", "Not available to work"), ("1", "Available to work")],
+        label=_("On that day I am"),
+        choices=[("0", _("Not available to work")), ("1", _("Available to work"))],
         coerce=lambda v: v == "1",
     )
-    note = forms.CharField(label="Note (optional)", max_length=200, required=False)
+    note = forms.CharField(label=_("Note (optional)"), max_length=200, required=False)
 
 
 class LeaveForm(RotaForm, forms.Form):
-    start_date = forms.DateField(label="First day of leave", widget=DateInput)
-    end_date = forms.DateField(label="Last day of leave", widget=DateInput)
+    start_date = forms.DateField(label=_("First day of leave"), widget=DateInput)
+    end_date = forms.DateField(label=_("Last day of leave"), widget=DateInput)
 
 
 class ShiftRequestForm(RotaForm, forms.Form):
-    day = forms.DateField(label="Date", widget=DateInput)
+    day = forms.DateField(label=_("Date"), widget=DateInput)
     on = forms.TypedChoiceField(
-        label="I would like to",
-        choices=[("1", "Work this shift"), ("0", "Not work")],
+        label=_("I would like to"),
+        choices=[("1", _("Work this shift")), ("0", _("Not work"))],
         coerce=lambda v: v == "1",
     )
     shift_type = forms.ModelChoiceField(
-        label="Shift", queryset=ShiftType.objects.none(), required=False, empty_label="Any shift"
+        label=_("Shift"),
+        queryset=ShiftType.objects.none(),
+        required=False,
+        empty_label=_("Any shift"),
     )
     priority = forms.TypedChoiceField(
-        label="How much it matters", choices=Priority.choices, coerce=int, initial=Priority.MEDIUM
+        label=_("How much it matters"),
+        choices=Priority.choices,
+        coerce=int,
+        initial=Priority.MEDIUM,
     )
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
@@ -221,8 +233,8 @@ class ShiftRequestForm(RotaForm, forms.Form):
 
 class PlanForm(RotaForm, forms.Form):
     time_limit = forms.IntegerField(
-        label="Seconds to search", min_value=1, max_value=600, initial=20
+        label=_("Seconds to search"), min_value=1, max_value=600, initial=20
     )
     allow_changes_to_published = forms.BooleanField(
-        label="Allow changes to shifts that were already published", required=False
+        label=_("Allow changes to shifts that were already published"), required=False
     )

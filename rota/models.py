@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy
 
 from rota import plan_words
@@ -21,12 +22,24 @@ NIGHT_STARTS = time(20, 0)
 class Colour(models.TextChoices):
     """Fixed palette: colours reach the page as CSS classes, never inline styles (CSP)."""
 
-    BLUE = "blue", "Blue"
-    GREEN = "green", "Green"
-    PURPLE = "purple", "Purple"
-    ORANGE = "orange", "Orange"
-    PINK = "pink", "Pink"
-    GREY = "grey", "Grey"
+    BLUE = "blue", gettext_lazy("Blue")
+    GREEN = "green", gettext_lazy("Green")
+    PURPLE = "purple", gettext_lazy("Purple")
+    ORANGE = "orange", gettext_lazy("Orange")
+    PINK = "pink", gettext_lazy("Pink")
+    GREY = "grey", gettext_lazy("Grey")
+
+
+# "Early on Mondays": the plural weekday, a word of its own in Welsh too ("ar ddyddiau Llun").
+WEEKDAY_PLURALS = [
+    gettext_lazy("Mondays"),
+    gettext_lazy("Tuesdays"),
+    gettext_lazy("Wednesdays"),
+    gettext_lazy("Thursdays"),
+    gettext_lazy("Fridays"),
+    gettext_lazy("Saturdays"),
+    gettext_lazy("Sundays"),
+]
 
 
 class ShiftType(TeamOwned):
@@ -34,14 +47,16 @@ class ShiftType(TeamOwned):
     name = models.CharField(max_length=40)
     start = models.TimeField()
     end = models.TimeField(
-        help_text="An end at or before the start means the shift ends the next day."
+        help_text=gettext_lazy("An end at or before the start means the shift ends the next day.")
     )
     colour = models.CharField(max_length=10, choices=Colour.choices, default=Colour.BLUE)
     retired_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="A retired shift type stays on the rotas it is on but is offered for no new "
-        "shifts, cover or planning.",
+        help_text=gettext_lazy(
+            "A retired shift type stays on the rotas it is on but is offered for no new "
+            "shifts, cover or planning."
+        ),
     )
 
     class Meta:
@@ -103,13 +118,13 @@ class MemberSkill(TeamOwned):
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, gettext_lazy("Monday")
+    TUESDAY = 1, gettext_lazy("Tuesday")
+    WEDNESDAY = 2, gettext_lazy("Wednesday")
+    THURSDAY = 3, gettext_lazy("Thursday")
+    FRIDAY = 4, gettext_lazy("Friday")
+    SATURDAY = 5, gettext_lazy("Saturday")
+    SUNDAY = 6, gettext_lazy("Sunday")
 
 
 class CoverNeed(TeamOwned):
@@ -144,8 +159,13 @@ class CoverNeed(TeamOwned):
     @property
     def label(self) -> str:
         """How the set-up pages name it: "Early on Mondays", "Early on 25 December 2026"."""
-        when = f"{self.date:%-d %B %Y}" if self.date else f"{Weekday(self.weekday).label}s"
-        return f"{self.shift_type.name} on {when}"
+        if self.date:
+            when = date_format(self.date, "j F Y")
+            return gettext("%(shift)s on %(date)s") % {"shift": self.shift_type.name, "date": when}
+        return gettext("%(shift)s on %(weekday)s") % {
+            "shift": self.shift_type.name,
+            "weekday": WEEKDAY_PLURALS[self.weekday],
+        }
 
 
 class Contract(TeamOwned):
@@ -167,7 +187,9 @@ class Contract(TeamOwned):
     opted_out_of_48h = models.BooleanField(
         "Opted out of the 48-hour average",
         default=False,
-        help_text="Only with the person's written agreement (Working Time Regulations, reg 5).",
+        help_text=gettext_lazy(
+            "Only with the person's written agreement (Working Time Regulations, reg 5)."
+        ),
     )
     leave_days_per_year = models.DecimalField(max_digits=4, decimal_places=1, default=Decimal("28"))
 
@@ -183,8 +205,8 @@ class Contract(TeamOwned):
 class WeeklyRestReference(models.IntegerChoices):
     """The two ways the Working Time Regulations (reg 11) reckon weekly rest."""
 
-    WEEK = 7, "One uninterrupted rest in each 7 days"
-    FORTNIGHT = 14, "Two uninterrupted rests, or one twice as long, in each 14 days"
+    WEEK = 7, gettext_lazy("One uninterrupted rest in each 7 days")
+    FORTNIGHT = 14, gettext_lazy("Two uninterrupted rests, or one twice as long, in each 14 days")
 
 
 class TeamRules(models.Model):
@@ -233,10 +255,10 @@ class Availability(TeamOwned):
 
 
 class LeaveStatus(models.TextChoices):
-    REQUESTED = "requested", "Requested"
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
-    CANCELLED = "cancelled", "Cancelled"
+    REQUESTED = "requested", gettext_lazy("Requested")
+    APPROVED = "approved", gettext_lazy("Approved")
+    DECLINED = "declined", gettext_lazy("Declined")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
 
 class LeaveRequest(TeamOwned):
@@ -280,9 +302,9 @@ class LeaveRequest(TeamOwned):
 
 
 class Priority(models.IntegerChoices):
-    LOW = 1, "Low"
-    MEDIUM = 2, "Medium"
-    HIGH = 3, "High"
+    LOW = 1, gettext_lazy("Low")
+    MEDIUM = 2, gettext_lazy("Medium")
+    HIGH = 3, gettext_lazy("High")
 
 
 class ShiftRequest(TeamOwned):
@@ -305,8 +327,8 @@ class ShiftRequest(TeamOwned):
 
 
 class PeriodStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", gettext_lazy("Draft")
+    PUBLISHED = "published", gettext_lazy("Published")
 
 
 class RotaPeriod(TeamOwned):
@@ -347,10 +369,10 @@ class RotaPeriod(TeamOwned):
 
 
 class Source(models.TextChoices):
-    MANUAL = "manual", "Entered by hand"
-    PLANNER = "planner", "Planner"
-    SWAP = "swap", "Swap"
-    CLAIM = "claim", "Claimed open shift"
+    MANUAL = "manual", gettext_lazy("Entered by hand")
+    PLANNER = "planner", gettext_lazy("Planner")
+    SWAP = "swap", gettext_lazy("Swap")
+    CLAIM = "claim", gettext_lazy("Claimed open shift")
 
 
 class Assignment(TeamOwned):
@@ -364,7 +386,8 @@ class Assignment(TeamOwned):
     shift_type = models.ForeignKey(ShiftType, on_delete=models.PROTECT, related_name="+")
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     published = models.BooleanField(
-        default=False, help_text="Part of a published rota: the planner keeps it unless allowed."
+        default=False,
+        help_text=gettext_lazy("Part of a published rota: the planner keeps it unless allowed."),
     )
 
     class Meta:
@@ -379,12 +402,12 @@ class Assignment(TeamOwned):
 
 
 class PlanStatus(models.TextChoices):
-    QUEUED = "queued", "Waiting to start"
-    RUNNING = "running", "Running"
-    FINISHED = "finished", "Finished"
-    STOPPED = "stopped", "Stopped"
-    INFEASIBLE = "infeasible", "Rules conflict"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", gettext_lazy("Waiting to start")
+    RUNNING = "running", gettext_lazy("Running")
+    FINISHED = "finished", gettext_lazy("Finished")
+    STOPPED = "stopped", gettext_lazy("Stopped")
+    INFEASIBLE = "infeasible", gettext_lazy("Rules conflict")
+    FAILED = "failed", gettext_lazy("Failed")
 
 
 # Time beyond its limit that a run may take to wait for a worker, read the rota and save.
@@ -457,11 +480,11 @@ class PlanRun(TeamOwned):
 
 
 class SwapStatus(models.TextChoices):
-    OFFERED = "offered", "Offered"
-    ACCEPTED = "accepted", "Waiting for the planner"
-    CONFIRMED = "confirmed", "Done"
-    DECLINED = "declined", "Declined by the planner"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    OFFERED = "offered", gettext_lazy("Offered")
+    ACCEPTED = "accepted", gettext_lazy("Waiting for the planner")
+    CONFIRMED = "confirmed", gettext_lazy("Done")
+    DECLINED = "declined", gettext_lazy("Declined by the planner")
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
 
 class Swap(TeamOwned):

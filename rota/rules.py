@@ -15,16 +15,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 NIGHT_STARTS = time(20, 0)
 
 RULE_NAMES = {
-    "daily-rest": "Minimum rest between shifts",
-    "consecutive-days": "Maximum days in a row",
-    "average-hours": "48-hour average week",
-    "weekly-rest": "Weekly rest",
-    "nights": "Nights not in contract",
-    "skills": "Skill missing on a shift",
+    "daily-rest": gettext_lazy("Minimum rest between shifts"),
+    "consecutive-days": gettext_lazy("Maximum days in a row"),
+    "average-hours": gettext_lazy("48-hour average week"),
+    "weekly-rest": gettext_lazy("Weekly rest"),
+    "nights": gettext_lazy("Nights not in contract"),
+    "skills": gettext_lazy("Skill missing on a shift"),
 }
 
 
@@ -121,11 +124,13 @@ def _by_person(shifts: Iterable[Shift]) -> dict[int | str, list[Shift]]:
 def _hm(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h" if not minutes else f"{hours} h {minutes} min"
+    if not minutes:
+        return _("%(hours)s h") % {"hours": hours}
+    return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
 
 
 def _day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    return date_format(day, "D j M")
 
 
 def check_daily_rest(shifts: Iterable[Shift], *, min_rest: timedelta) -> list[Violation]:
@@ -137,16 +142,28 @@ def check_daily_rest(shifts: Iterable[Shift], *, min_rest: timedelta) -> list[Vi
             if gap >= min_rest:
                 continue
             if gap < timedelta(0):
-                text = (
-                    f"{after.person}'s {before.name} on {_day(before.day)} overlaps the "
-                    f"{after.name} on {_day(after.day)}."
-                )
+                text = _(
+                    "%(person)s's %(before)s on %(day)s overlaps the %(after)s on %(next)s."
+                ) % {
+                    "person": after.person,
+                    "before": before.name,
+                    "day": _day(before.day),
+                    "after": after.name,
+                    "next": _day(after.day),
+                }
             else:
-                text = (
-                    f"{after.person} has only {_hm(gap)} rest between {before.name} on "
-                    f"{_day(before.day)} and {after.name} on {_day(after.day)}; "
-                    f"the minimum is {_hm(min_rest)}."
-                )
+                text = _(
+                    "%(person)s has only %(gap)s rest between %(before)s on %(day)s and "
+                    "%(after)s on %(next)s; the minimum is %(minimum)s."
+                ) % {
+                    "person": after.person,
+                    "gap": _hm(gap),
+                    "before": before.name,
+                    "day": _day(before.day),
+                    "after": after.name,
+                    "next": _day(after.day),
+                    "minimum": _hm(min_rest),
+                }
             found.append(Violation("daily-rest", after.person_id, after.person, after.day, text))
     return found
 
@@ -172,8 +189,11 @@ def check_consecutive_days(
                         person_id,
                         name,
                         day,
-                        f"{name} works {_day(day)} as day {run} in a row; "
-                        f"the contract allows at most {limit}.",
+                        _(
+                            "%(name)s works %(day)s as day %(run)s in a row; "
+                            "the contract allows at most %(limit)s."
+                        )
+                        % {"name": name, "day": _day(day), "run": run, "limit": limit},
                     )
                 )
     return found
@@ -186,7 +206,8 @@ def check_nights(shifts: Iterable[Shift], *, limits: dict[int | str, Limits]) ->
             s.person_id,
             s.person,
             s.day,
-            f"{s.person} is on a {s.name} night shift on {_day(s.day)} but does not work nights.",
+            _("%(name)s is on a %(shift)s night shift on %(day)s but does not work nights.")
+            % {"name": s.person, "shift": s.name, "day": _day(s.day)},
         )
         for s in shifts
         if s.night and not limits.get(s.person_id, Limits()).nights_allowed
@@ -235,10 +256,13 @@ def check_weekly_rest(
             longest = max(breaks)
             if days == 7:
                 rested = longest >= weekly_rest
-                wanted = f"no {_hm(weekly_rest)} break"
+                wanted = _("no %(rest)s break") % {"rest": _hm(weekly_rest)}
             else:
                 rested = longest >= 2 * weekly_rest or sum(b >= weekly_rest for b in breaks) >= 2
-                wanted = f"neither two {_hm(weekly_rest)} breaks nor one of {_hm(2 * weekly_rest)}"
+                wanted = _("neither two %(rest)s breaks nor one of %(double)s") % {
+                    "rest": _hm(weekly_rest),
+                    "double": _hm(2 * weekly_rest),
+                }
             if not rested:
                 name = own[0].person
                 found.append(
@@ -247,8 +271,17 @@ def check_weekly_rest(
                         own[0].person_id,
                         name,
                         block,
-                        f"{name} has {wanted} in the {days} days from {_day(block)}; "
-                        f"the longest is {_hm(longest)}.",
+                        _(
+                            "%(name)s has %(wanted)s in the %(days)s days from %(day)s; "
+                            "the longest is %(longest)s."
+                        )
+                        % {
+                            "name": name,
+                            "wanted": wanted,
+                            "days": days,
+                            "day": _day(block),
+                            "longest": _hm(longest),
+                        },
                     )
                 )
             block += timedelta(days=days)
@@ -290,8 +323,17 @@ def check_average_hours(
                     person_id,
                     name,
                     last,
-                    f"{name} averages {average:.1f} hours a week over {weeks} weeks to "
-                    f"{_day(last)}; the limit is {max_hours} unless they opt out in writing.",
+                    _(
+                        "%(name)s averages %(average)s hours a week over %(weeks)s weeks to "
+                        "%(day)s; the limit is %(limit)s unless they opt out in writing."
+                    )
+                    % {
+                        "name": name,
+                        "average": number_format(average, 1),
+                        "weeks": weeks,
+                        "day": _day(last),
+                        "limit": max_hours,
+                    },
                 )
             )
     return found

@@ -94,7 +94,7 @@ class EmailLoginForm(GovukForm, AuthenticationForm):
     """
 
     username = forms.EmailField(
-        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     error_messages = {
         "invalid_login": "Enter a correct email address and password.",
@@ -152,34 +152,34 @@ class ThrottledPasswordResetForm(PasswordResetForm):
 
 class InvitationForm(GovukForm, forms.Form):
     email = forms.EmailField(
-        label="Email address of the person you are inviting",
+        label=_("Email address of the person you are inviting"),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
 
 
 class AcceptInvitationForm(GovukForm, forms.Form):
     name = forms.CharField(
-        label="Your full name",
+        label=_("Your full name"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     password = forms.CharField(
-        label="Choose a password",
+        label=_("Choose a password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 8 characters, not a common password.",
+        help_text=_("At least 8 characters, not a common password."),
     )
 
 
 class RoleForm(GovukForm, forms.Form):
-    name = forms.CharField(label="Role name", max_length=80)
+    name = forms.CharField(label=_("Role name"), max_length=80)
     description = forms.CharField(
-        label="What it involves (optional)", max_length=300, required=False
+        label=_("What it involves (optional)"), max_length=300, required=False
     )
 
 
 class HandOverForm(GovukForm, forms.Form):
-    to = forms.ModelChoiceField(label="Hand this role to", queryset=User.objects.none())
+    to = forms.ModelChoiceField(label=_("Hand this role to"), queryset=User.objects.none())
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -187,4 +187,4 @@ class HandOverForm(GovukForm, forms.Form):
 
 
 class CoachGrantForm(GovukForm, forms.Form):
-    email = forms.EmailField(label="Coach's email address")
+    email = forms.EmailField(label=_("Coach's email address"))

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(BaseUserManager["User"]):
@@ -39,6 +40,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Empty until the person chooses: then their pages and printed outputs follow it.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     objects = UserManager()
 
@@ -75,8 +80,8 @@ class TeamQuerySet(models.QuerySet["Team"]):
 
 
 class OrganisationKind(models.TextChoices):
-    ORGANISATION = "organisation", "Organisation"
-    NETWORK = "network", "Network"
+    ORGANISATION = "organisation", _("Organisation")
+    NETWORK = "network", _("Network")
 
 
 class Organisation(models.Model):
@@ -105,8 +110,10 @@ class Team(models.Model):
     )
     shares_figures = models.BooleanField(
         default=False,
-        help_text="The team shows its weekly figures, by name, to the other teams of its "
-        "organisation that do the same.",
+        help_text=_(
+            "The team shows its weekly figures, by name, to the other teams of its "
+            "organisation that do the same."
+        ),
     )
 
     objects = TeamQuerySet.as_manager()

@@ -131,7 +131,7 @@ def coach_invite(
 @transaction.atomic
 def invitation_withdraw(*, invitation: Invitation, by: User, now: datetime | None = None) -> None:
     if invitation.accepted_at is not None:
-        raise TeamError("This invitation has already been used.")
+        raise TeamError(_("This invitation has already been used."))
     invitation.withdrawn_at = clock.now_or(now)
     invitation.save(update_fields=["withdrawn_at"])
     audit.record(actor=by, team=invitation.team, action="invitation.withdraw", obj=invitation)
@@ -190,14 +190,16 @@ def invitation_accept(
         raise TeamError(problem)
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
-            raise TeamError("You already have an account. Log in first, then open the link again.")
+            raise TeamError(
+                _("You already have an account. Log in first, then open the link again.")
+            )
         user = User(email=invitation.email, name=name.strip())
         validate_password(password, user)
         user.set_password(password)
         try:
             user.save()
         except IntegrityError:
-            raise TeamError("You already have an account. Log in first.") from None
+            raise TeamError(_("You already have an account. Log in first.")) from None
         audit.record(actor=user, team=invitation.team, action="user.create", obj=user)
     if invitation.kind == Invitation.Kind.COACH:
         joined = coach_grant(team=invitation.team, coach=user, by=invitation.created_by)
@@ -214,7 +216,7 @@ def invitation_accept(
 def role_create(*, team: Team, name: str, description: str = "", by: User) -> Role:
     name = name.strip()
     if not name:
-        raise TeamError("Enter a name for the role.")
+        raise TeamError(_("Enter a name for the role."))
     if Role.objects.for_team(team).filter(name__iexact=name).exists():
         raise TeamError(f"Your team already has a role called {name}.")
     role = Role.objects.create(team=team, name=name, description=description.strip())
@@ -271,7 +273,7 @@ def coach_grant(*, team: Team, coach: User, by: User) -> CoachGrant:
 @transaction.atomic
 def coach_revoke(*, grant: CoachGrant, by: User, now: datetime | None = None) -> CoachGrant:
     if grant.revoked_at is not None:
-        raise TeamError("This coach's access was already revoked.")
+        raise TeamError(_("This coach's access was already revoked."))
     grant.revoked_at = clock.now_or(now)
     grant.revoked_by = by
     grant.save(update_fields=["revoked_at", "revoked_by"])
@@ -340,3 +342,12 @@ def figures_sharing_set(*, team: Team, share: bool, by: User) -> Team:
     team.save(update_fields=["shares_figures"])
     audit.record(actor=by, team=team, action="figures.share" if share else "figures.unshare")
     return team
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember the person's language on their account, for every device and printed output."""
+    if language not in dict(settings.LANGUAGES):
+        raise TeamError(_("Choose English or Welsh."))
+    user.language = language
+    user.save(update_fields=["language"])
+    return user

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -90,7 +90,12 @@ def session_status(request: HttpRequest) -> JsonResponse:
 
 
 def offline(request: HttpRequest) -> HttpResponse:
-    return render(request, "offline.html")
+    """Render the offline page, in ``?lang=`` if named: the worker keeps one per language."""
+    language = request.GET.get("lang", "")
+    if language not in dict(settings.LANGUAGES):
+        return render(request, "offline.html")
+    with translation.override(language):
+        return render(request, "offline.html")
 
 
 def service_worker(request: HttpRequest) -> HttpResponse:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from caseload.models import (
     CarePlanProblem,
@@ -138,7 +139,7 @@ def note_add(
     if not text.strip():
         raise ValidationError({"text": "Write the note."})
     if addendum_to is not None and addendum_to.client_id != client.pk:
-        raise CaseloadError("An addendum must be about the same client as its note.")
+        raise CaseloadError(_("An addendum must be about the same client as its note."))
     note = Note.objects.create(
         id=note_id or uuid.uuid4(),
         team=client.team,

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from caseload.models import (
     Client,
@@ -39,7 +40,7 @@ def handover_create(
     if to is not None and not is_member(team=team, user=to):
         raise ValidationError({"to": "Choose a member of your team, or the whole team."})
     if client is not None and client.team_id != team.pk:
-        raise CaseloadError("That client is not in your team.")
+        raise CaseloadError(_("That client is not in your team."))
     handover = Handover.objects.create(
         id=handover_id or uuid.uuid4(),
         team=team,
@@ -70,7 +71,7 @@ def handover_acknowledge(
         touches=["acknowledged_at", "acknowledged_by"],
     )
     if handover.to_id is not None and handover.to_id != by.pk:
-        raise CaseloadError("Only the colleague it is for can acknowledge this handover.")
+        raise CaseloadError(_("Only the colleague it is for can acknowledge this handover."))
     handover.acknowledged_at = now_or(now)
     handover.acknowledged_by = by
     bump(handover, ["acknowledged_at", "acknowledged_by"])

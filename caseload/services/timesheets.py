@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from caseload.models import (
     TimeCategory,
@@ -60,7 +61,9 @@ def time_entry_save(
         action = "time.create"
     else:
         if entry.member_id != member.pk or entry.visit_record_id is not None:
-            raise CaseloadError("You can change only your own entries that are not from a visit.")
+            raise CaseloadError(
+                _("You can change only your own entries that are not from a visit.")
+            )
         check_version(entry, base_version, values)
         for name, value in values.items():
             setattr(entry, name, value)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from caseload.models import (
     CarePlanProblem,
@@ -63,7 +64,7 @@ def visit_create(
         raise ValidationError({"assigned_to": "Choose a member of your team."})
     interventions = list(interventions)
     if any(i.client_id != client.pk for i in interventions):
-        raise CaseloadError("Interventions must be on this client's care plan.")
+        raise CaseloadError(_("Interventions must be on this client's care plan."))
     visit = Visit.objects.create(
         id=visit_id or uuid.uuid4(),
         team=client.team,
@@ -104,7 +105,7 @@ def visit_update(
     }
     check_version(visit, base_version, attempted)
     if visit.status != VisitStatus.PLANNED:
-        raise CaseloadError("Only a planned visit can be changed.")
+        raise CaseloadError(_("Only a planned visit can be changed."))
     _check_window(window_start, window_end)
     validate_minutes("planned_minutes", planned_minutes)
     for name, value in attempted.items():
@@ -120,7 +121,7 @@ def visit_reassign(*, visit: Visit, by: User, base_version: int, to: User | None
     visit = _locked_visit(visit)
     check_version(visit, base_version, {"assigned_to": to})
     if visit.status != VisitStatus.PLANNED:
-        raise CaseloadError("Only a planned visit can be reassigned.")
+        raise CaseloadError(_("Only a planned visit can be reassigned."))
     if to is not None and not is_member(team=visit.team, user=to):
         raise ValidationError({"assigned_to": "Choose a member of your team."})
     visit.assigned_to = to
@@ -145,7 +146,7 @@ def visit_set_status(
     check_version(visit, base_version, {"status": status, "status_reason": reason})
     if status not in (VisitStatus.CANCELLED, VisitStatus.MISSED):
         raise CaseloadError(
-            "A visit can be marked cancelled or missed here; record it to mark it done."
+            _("A visit can be marked cancelled or missed here; record it to mark it done.")
         )
     if visit.status != VisitStatus.PLANNED:
         raise CaseloadError(f"This visit is already {visit.get_status_display().lower()}.")
@@ -230,7 +231,7 @@ def visit_record_save(
     validate_minutes("travel_minutes", travel_minutes, allow_zero=True)
     interventions_done = list(interventions_done)
     if any(i.client_id != visit.client_id for i in interventions_done):
-        raise CaseloadError("Interventions must be on this client's care plan.")
+        raise CaseloadError(_("Interventions must be on this client's care plan."))
     at = now_or(now)
     record = VisitRecord.objects.create(
         id=record_id or uuid.uuid4(),
@@ -263,7 +264,7 @@ def visit_record_save(
         note_add(client=visit.client, by=by, text=note, visit=visit, now=at)
     for rating in ratings:
         if rating.care_problem.client_id != visit.client_id:
-            raise CaseloadError("Ratings must be for this client's problems.")
+            raise CaseloadError(_("Ratings must be for this client's problems."))
         rating_add(
             care_problem=rating.care_problem,
             by=by,

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from caseload import pdf, selectors, services
@@ -60,7 +61,7 @@ def client_create(request: TeamRequest) -> HttpResponse:
             messages.success(request, f"{client} was added to your caseload.")
             return redirect(client)
     back = reverse("caseload:clients", kwargs={"team_slug": request.team.slug})
-    return form_page(request, form, title="Add a client", submit="Add client", back=back)
+    return form_page(request, form, title=_("Add a client"), submit=_("Add client"), back=back)
 
 
 @team_view()
@@ -115,8 +116,8 @@ def client_edit(request: TeamRequest, client_id: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        title=f"Change {client}'s details",
-        submit="Save",
+        title=_("Change %(client)s’s details") % {"client": client},
+        submit=_("Save"),
         back=client.get_absolute_url(),
         base_version=client.version,
     )
@@ -185,8 +186,8 @@ def care_problem_add(request: TeamRequest, client_id: int) -> HttpResponse:
         client_id,
         lambda data, client: CareProblemForm(data),
         lambda client, data: services.care_problem_add(client=client, by=request.user, **data),
-        title="Add a problem to {client}'s care plan",
-        submit="Add problem",
+        title=_("Add a problem to {client}’s care plan"),
+        submit=_("Add problem"),
     )
 
 
@@ -197,8 +198,8 @@ def intervention_add(request: TeamRequest, client_id: int) -> HttpResponse:
         client_id,
         lambda data, client: InterventionForm(data, client=client),
         lambda client, data: services.intervention_add(by=request.user, **data),
-        title="Add an intervention for {client}",
-        submit="Add intervention",
+        title=_("Add an intervention for {client}"),
+        submit=_("Add intervention"),
     )
 
 
@@ -209,11 +210,11 @@ def rating_add(request: TeamRequest, client_id: int) -> HttpResponse:
         client_id,
         lambda data, client: RatingForm(data, client=client),
         lambda client, data: services.rating_add(by=request.user, **data),
-        title="Rate {client}'s progress",
-        submit="Save rating",
+        title=_("Rate {client}’s progress"),
+        submit=_("Save rating"),
         kbs_labels=KBS_LABELS,
         outbox_kind="rating.add",
-        outbox_label="Rating",
+        outbox_label=_("Rating"),
     )
 
 
@@ -232,9 +233,9 @@ def note_add(request: TeamRequest, client_id: int) -> HttpResponse:
             services.note_add(
                 client=client, by=request.user, text=form.cleaned_data["text"], addendum_to=original
             )
-            messages.success(request, "Your note was added.")
+            messages.success(request, _("Your note was added."))
         except (ValidationError, services.CaseloadError) as error:
             messages.error(request, str(getattr(error, "message", error)))
     else:
-        messages.error(request, "Write the note before adding it.")
+        messages.error(request, _("Write the note before adding it."))
     return redirect(client)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from caseload import selectors, services
@@ -41,7 +42,7 @@ def handovers(request: TeamRequest) -> HttpResponse:
             except (ValidationError, services.CaseloadError) as error:
                 form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
             else:
-                messages.success(request, "Your handover was sent.")
+                messages.success(request, _("Your handover was sent."))
                 return redirect("caseload:handovers", team_slug=request.team.slug)
     open_handovers = list(selectors.team_handovers(team=request.team))
     audit_read(request, [handover.client for handover in open_handovers], "handovers")
@@ -69,7 +70,7 @@ def handover_acknowledge(request: TeamRequest, handover_id) -> HttpResponse:
         return redirect(back)
     try:
         services.handover_acknowledge(handover=handover, by=request.user, base_version=base_version)
-        messages.success(request, "Handover acknowledged.")
+        messages.success(request, _("Handover acknowledged."))
     except services.VersionConflict as conflict:
         messages.error(request, str(conflict))
     except services.CaseloadError as error:

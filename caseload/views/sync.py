@@ -94,7 +94,7 @@ def sync_resolve(request: TeamRequest, mutation_pk: int) -> HttpResponse:
         raise Http404
     try:
         sync_service.sync_resolve(row=row, by=request.user, keep=request.POST.get("keep", ""))
-        messages.success(request, "Resolved.")
+        messages.success(request, _("Resolved."))
     except services.CaseloadError as error:
         messages.error(request, str(error))
     return redirect("caseload:sync_attention", team_slug=request.team.slug)

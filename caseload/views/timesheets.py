@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from caseload import selectors, services
 from caseload.forms import (
@@ -40,7 +41,7 @@ def time_view(request: TeamRequest) -> HttpResponse:
             except ValidationError as error:
                 apply_errors(form, error)
             else:
-                messages.success(request, "Time added.")
+                messages.success(request, _("Time added."))
                 url = reverse("caseload:time", kwargs={"team_slug": request.team.slug})
                 return redirect(f"{url}?date={form.cleaned_data['date']}")
     week = selectors.time_summary(team=request.team, member=request.user, start=week_start, days=7)

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from caseload import selectors, services
@@ -47,13 +48,13 @@ def visit_add(request: TeamRequest, client_id: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, "The visit was planned.")
+            messages.success(request, _("The visit was planned."))
             return redirect(client)
     return form_page(
         request,
         form,
-        title=f"Plan a visit to {client}",
-        submit="Plan visit",
+        title=_("Plan a visit to %(client)s") % {"client": client},
+        submit=_("Plan visit"),
         back=client.get_absolute_url(),
     )
 
@@ -141,10 +142,14 @@ def visit_edit(request: TeamRequest, visit_id) -> HttpResponse:
         except services.CaseloadError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "The visit was changed.")
+            messages.success(request, _("The visit was changed."))
             return redirect(back)
     return form_page(
-        request, form, title=f"Change the visit to {visit.client}", submit="Save", back=back
+        request,
+        form,
+        title=_("Change the visit to %(client)s") % {"client": visit.client},
+        submit=_("Save"),
+        back=back,
     )
 
 
@@ -189,7 +194,7 @@ def visit_status(request: TeamRequest, visit_id) -> HttpResponse:
         except (ValidationError, services.CaseloadError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
-        messages.error(request, "Choose cancelled or missed and say why.")
+        messages.error(request, _("Choose cancelled or missed and say why."))
     return redirect("caseload:visit", team_slug=request.team.slug, visit_id=visit.pk)
 
 

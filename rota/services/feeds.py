@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rota import selectors
 from rota.models import CalendarFeed
@@ -22,7 +23,7 @@ def feed_create(
 ) -> tuple[CalendarFeed, str]:
     """Make a new feed for ``user`` and revoke the old one; return it and its token (shown once)."""
     if by.pk != user.pk:
-        raise RotaError("People make their own calendar links.")
+        raise RotaError(_("People make their own calendar links."))
     if not selectors.is_member(team=team, user=user):
         raise RotaError(f"{user} is not a member of {team}.")
     at = now_or(now)
@@ -40,9 +41,9 @@ def feed_create(
 @transaction.atomic
 def feed_revoke(*, feed: CalendarFeed, by: User, now: datetime | None = None) -> CalendarFeed:
     if by.pk != feed.user_id:
-        raise RotaError("Only the owner can revoke a calendar link.")
+        raise RotaError(_("Only the owner can revoke a calendar link."))
     if feed.revoked_at is not None:
-        raise RotaError("This calendar link was already revoked.")
+        raise RotaError(_("This calendar link was already revoked."))
     feed.revoked_at = now_or(now)
     feed.save(update_fields=["revoked_at"])
     audit.record(actor=by, team=feed.team, action="rota.feed.revoke", obj=feed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rota import selectors
 from rota.models import Availability, LeaveRequest, LeaveStatus, ShiftRequest, ShiftType
@@ -39,7 +40,7 @@ def leave_request(
     """Ask for leave; it counts against the balance at once and is approved by the planner."""
     _member(team, user)
     if end_date < start_date:
-        raise RotaError("The last day of leave cannot be before the first.", field="end_date")
+        raise RotaError(_("The last day of leave cannot be before the first."), field="end_date")
     leave = LeaveRequest(
         team=team, user=user, start_date=start_date, end_date=end_date, requested_at=now_or(now)
     )
@@ -62,11 +63,11 @@ def leave_decide(
     """Approve or decline leave: only a holder of the planner role, and never one's own."""
     leave = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
     if leave.status != LeaveStatus.REQUESTED:
-        raise RotaError("This leave request has already been decided.")
+        raise RotaError(_("This leave request has already been decided."))
     if leave.user_id == by.pk:
-        raise RotaError("Someone else who holds the planner role must decide your own leave.")
+        raise RotaError(_("Someone else who holds the planner role must decide your own leave."))
     if not selectors.is_planner(team=leave.team, user=by):
-        raise RotaError("Only the person holding the planner role can decide leave.")
+        raise RotaError(_("Only the person holding the planner role can decide leave."))
     leave.status = LeaveStatus.APPROVED if approve else LeaveStatus.DECLINED
     leave.decided_by, leave.decided_at = by, now_or(now)
     leave.save(update_fields=["status", "decided_by", "decided_at"])
@@ -87,7 +88,7 @@ def shift_request_create(
 ) -> ShiftRequest:
     _member(team, user)
     if on and shift_type is None:
-        raise RotaError("Choose the shift you would like to work.", field="shift_type")
+        raise RotaError(_("Choose the shift you would like to work."), field="shift_type")
     if shift_type is not None and shift_type.retired_at is not None:
         raise RotaError(f"{shift_type.name} is retired.", field="shift_type")
     request = ShiftRequest.objects.create(

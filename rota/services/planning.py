@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
@@ -42,14 +43,14 @@ def plan_start(
 ) -> PlanRun:
     """Queue a plan run; the task starts once this transaction commits."""
     if period.is_published:
-        raise RotaError("This rota is published: reopen it to plan it again.")
+        raise RotaError(_("This rota is published: reopen it to plan it again."))
     if not 1 <= time_limit <= 600:
-        raise RotaError("The time limit is 1 to 600 seconds.", field="time_limit")
+        raise RotaError(_("The time limit is 1 to 600 seconds."), field="time_limit")
     now = now_or(now)
     active = PlanRun.objects.for_team(period.team).select_for_update()
     for old in active.filter(period=period, status__in=(PlanStatus.QUEUED, PlanStatus.RUNNING)):
         if not old.is_stale(now):
-            raise RotaError("The planner is already working on this rota.")
+            raise RotaError(_("The planner is already working on this rota."))
         _fail(old.pk, STALE, now=now)
     run = PlanRun.objects.create(
         team=period.team,
@@ -70,7 +71,7 @@ def plan_stop(*, run: PlanRun, by: User) -> PlanRun:
     """Ask the run to stop; the solver keeps the best plan found so far."""
     run = PlanRun.objects.select_for_update().get(pk=run.pk)
     if not run.is_active:
-        raise RotaError("The planner has already finished.")
+        raise RotaError(_("The planner has already finished."))
     run.stop_requested = True
     run.save(update_fields=["stop_requested"])
     audit.record(actor=by, team=run.team, action="rota.plan.stop", obj=run)

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rota import selectors
 from rota.models import (
@@ -84,7 +85,7 @@ def cover_need_save(
 ) -> CoverNeed:
     """Create or change a cover need; it may not ask for more people than the team has."""
     if (weekday is None) == (day is None):
-        raise RotaError("Choose either a day of the week or a date.", field="weekday")
+        raise RotaError(_("Choose either a day of the week or a date."), field="weekday")
     if shift_type.retired_at is not None:
         raise RotaError(f"{shift_type.name} is retired; bring it back first.", field="shift_type")
     same = CoverNeed.objects.for_team(team).filter(shift_type=shift_type, weekday=weekday, date=day)
@@ -103,7 +104,7 @@ def cover_need_save(
             field="minimum",
         )
     if preferred < minimum:
-        raise RotaError("The preferred number cannot be below the minimum.", field="preferred")
+        raise RotaError(_("The preferred number cannot be below the minimum."), field="preferred")
     if preferred > size:
         raise RotaError(
             f"The preferred number of {preferred} is more than the {size} people in the team.",
@@ -138,11 +139,11 @@ def _most_days_in_a_row(weekly_rest_hours: int, weekly_rest_days: int) -> int | 
 def _check_contract(values: dict, team_rules: TeamRules) -> None:
     if values["min_shifts_per_week"] > values["max_shifts_per_week"]:
         raise RotaError(
-            "The minimum shifts a week cannot be more than the maximum.",
+            _("The minimum shifts a week cannot be more than the maximum."),
             field="min_shifts_per_week",
         )
     if values["max_shifts_per_week"] > 7:
-        raise RotaError("A week has only 7 days.", field="max_shifts_per_week")
+        raise RotaError(_("A week has only 7 days."), field="max_shifts_per_week")
     limit = team_rules.max_average_weekly_hours
     if values["hours_per_week"] > limit and not values["opted_out_of_48h"]:
         raise RotaError(
@@ -212,8 +213,10 @@ def team_rules_save(
     """Save the team's rules; ones that contradict each other or the contracts are refused."""
     if min_rest_hours >= 24:
         raise RotaError(
-            "A minimum rest of 24 hours or more leaves no room for a shift every day; "
-            "use less than 24.",
+            _(
+                "A minimum rest of 24 hours or more leaves no room for a shift every day; "
+                "use less than 24."
+            ),
             field="min_rest_hours",
         )
     if weekly_rest_hours and weekly_rest_hours < min_rest_hours:
@@ -223,11 +226,11 @@ def team_rules_save(
             field="weekly_rest_hours",
         )
     if weekly_rest_hours > 7 * 24 - 1:
-        raise RotaError("The weekly rest must leave time to work.", field="weekly_rest_hours")
+        raise RotaError(_("The weekly rest must leave time to work."), field="weekly_rest_hours")
     if weekly_rest_days not in WeeklyRestReference.values:
-        raise RotaError("Weekly rest is reckoned over 7 or 14 days.", field="weekly_rest_days")
+        raise RotaError(_("Weekly rest is reckoned over 7 or 14 days."), field="weekly_rest_days")
     if not 1 <= reference_weeks <= 52:
-        raise RotaError("The reference period is 1 to 52 weeks.", field="reference_weeks")
+        raise RotaError(_("The reference period is 1 to 52 weeks."), field="reference_weeks")
     contracts = list(Contract.objects.for_team(team).select_related("user"))
     over = [
         str(c.user)
@@ -249,7 +252,7 @@ def team_rules_save(
                 f"which leaves no room for this weekly rest; change the contract first.",
                 field="weekly_rest_days",
             )
-    team_rules, _ = TeamRules.objects.for_team(team).update_or_create(
+    team_rules, _created = TeamRules.objects.for_team(team).update_or_create(
         team=team,
         defaults={
             "min_rest_hours": min_rest_hours,

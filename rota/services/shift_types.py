@@ -10,6 +10,7 @@ from datetime import datetime, time
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from rota import rules
 from rota.models import Assignment, CoverNeed, ShiftType
@@ -48,7 +49,7 @@ def shift_type_save(
     handover, and the times of a type on published shifts stay as they are."""
     name = name.strip()
     if start == end:
-        raise RotaError("The end must differ from the start.", field="end")
+        raise RotaError(_("The end must differ from the start."), field="end")
     others = ShiftType.objects.for_team(team)
     if shift_type is not None:
         others = others.exclude(pk=shift_type.pk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rota import forms, services
@@ -22,11 +23,11 @@ def plan_start(request: TeamRequest, period_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.plan_start(period=period, by=request.user, **form.cleaned_data)
-            messages.success(request, "The planner has started. Progress shows below.")
+            messages.success(request, _("The planner has started. Progress shows below."))
         except RotaError as error:
             messages.error(request, str(error))
     else:
-        messages.error(request, "Give the planner between 1 and 600 seconds.")
+        messages.error(request, _("Give the planner between 1 and 600 seconds."))
     return redirect("rota:period", team_slug=request.team.slug, period_id=period.pk)
 
 
@@ -42,7 +43,7 @@ def plan_stop(request: TeamRequest, run_id: int) -> HttpResponse:
     run = get_object_or_404(PlanRun.objects.for_team(request.team), pk=run_id)
     try:
         services.plan_stop(run=run, by=request.user)
-        messages.success(request, "The planner will stop and keep the best rota so far.")
+        messages.success(request, _("The planner will stop and keep the best rota so far."))
     except RotaError as error:
         messages.error(request, str(error))
     return redirect("rota:period", team_slug=request.team.slug, period_id=run.period_id)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rota import forms, selectors, services
@@ -45,7 +46,7 @@ def leave_create(request: TeamRequest) -> HttpResponse:
         except RotaError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, "Your leave request was sent to the planner.")
+            messages.success(request, _("Your leave request was sent to the planner."))
             return redirect("rota:requests", team_slug=request.team.slug)
     return _requests(request, leave_form=form)
 
@@ -74,7 +75,7 @@ def shift_request_create(request: TeamRequest) -> HttpResponse:
         except RotaError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, "Your request was saved.")
+            messages.success(request, _("Your request was saved."))
             return redirect("rota:requests", team_slug=request.team.slug)
     return _requests(request, request_form=form)
 
@@ -91,6 +92,6 @@ def availability_save(request: TeamRequest) -> HttpResponse:
         except RotaError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, "Your availability was saved.")
+            messages.success(request, _("Your availability was saved."))
             return redirect("rota:requests", team_slug=request.team.slug)
     return _requests(request, availability_form=form)

@@ -9,6 +9,7 @@ from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rota import forms, selectors, services
@@ -76,7 +77,7 @@ def shift_type_change(request: TeamRequest, shift_type_id: int) -> HttpResponse:
         lambda data: services.shift_type_save(
             team=request.team, by=request.user, shift_type=shift_type, **data
         ),
-        title=f"Change {shift_type.name}",
+        title=_("Change %(name)s") % {"name": shift_type.name},
         section="shift-types",
         success="The shift type was changed.",
         hint=hint,
@@ -142,7 +143,7 @@ def skill_change(request: TeamRequest, skill_id: int) -> HttpResponse:
         request,
         forms.SkillForm(_posted(request), initial={"name": skill.name}),
         lambda data: services.skill_save(team=request.team, by=request.user, skill=skill, **data),
-        title=f"Rename {skill.name}",
+        title=_("Rename %(name)s") % {"name": skill.name},
         section="skills",
         success="The skill was renamed.",
     )
@@ -193,7 +194,7 @@ def cover_need_change(request: TeamRequest, cover_need_id: int) -> HttpResponse:
         lambda data: services.cover_need_save(
             team=request.team, by=request.user, cover_need=need, **data
         ),
-        title=f"Change the cover need for {need.label}",
+        title=_("Change the cover need for %(need)s") % {"need": need.label},
         section="cover",
         success="The cover need was changed.",
     )
@@ -204,6 +205,6 @@ def cover_need_remove(request: TeamRequest, cover_need_id: int) -> HttpResponse:
     need = _cover_need(request, cover_need_id)
     if request.method == "POST":
         services.cover_need_delete(cover_need=need, by=request.user)
-        messages.success(request, "The cover need was removed.")
+        messages.success(request, _("The cover need was removed."))
         return _to_setup(request, "cover")
     return render(request, "rota/cover_need_remove.html", team_context(request, need=need))

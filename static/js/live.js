@@ -30,11 +30,13 @@
   // and never let the server fire htmx's own lifecycle events.
   var EVENT_NAME = /^[A-Za-z][A-Za-z0-9:._-]{0,63}$/;
 
+  // Words from Django's JavaScript catalogue, loaded first (English if it failed to load).
+  var gettext = window.gettext || function (text) { return text; };
   var TEXT = {
-    open: 'Live',
-    reconnecting: 'Reconnecting\u2026',
-    offline: 'Offline',
-    denied: 'Live updates unavailable'
+    open: gettext('Live'),
+    reconnecting: gettext('Reconnecting\u2026'),
+    offline: gettext('Offline'),
+    denied: gettext('Live updates unavailable')
   };
 
   var socket = null;

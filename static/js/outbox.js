@@ -324,6 +324,18 @@
   var body = document.body;
   if (!body || !('indexedDB' in root)) { return; }
 
+  // Words come from Django's JavaScript catalogue (/jsi18n/<language>.js, loaded first);
+  // without it (a failed download) the page still works, in English.
+  var gettext = root.gettext || function (text) { return text; };
+  var ngettext = root.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = root.interpolate || function (text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, k) { return String(values[k]); });
+  };
+  // The worker shows its offline page in the language this tablet's pages last used.
+  if (document.documentElement.lang) {
+    setMeta('language', document.documentElement.lang).catch(function () {});
+  }
+
   var FLASH_KEY = 'patch-outbox-flash';
   var LOGOUT_KEY = 'patch-outbox-logout-member';
   var PAGES_FORCE_KEY = 'patch-outbox-pages-force';
@@ -407,13 +419,12 @@
 
   function age(iso) {
     var mins = Math.floor((Date.now() - new Date(iso).getTime()) / 60000);
-    if (mins < 1) { return 'less than a minute'; }
-    if (mins < 60) { return mins + (mins === 1 ? ' minute' : ' minutes'); }
+    if (mins < 1) { return gettext('less than a minute'); }
+    if (mins < 60) { return interpolate(ngettext('%(n)s minute', '%(n)s minutes', mins), { n: mins }, true); }
     var hours = Math.floor(mins / 60);
-    return hours + (hours === 1 ? ' hour' : ' hours') + (mins % 60 ? ' ' + (mins % 60) + ' min' : '');
+    var text = interpolate(ngettext('%(n)s hour', '%(n)s hours', hours), { n: hours }, true);
+    return mins % 60 ? interpolate(gettext('%(hours)s %(minutes)s min'), { hours: text, minutes: mins % 60 }, true) : text;
   }
-
-  function plural(n, one, many) { return n + ' ' + (n === 1 ? one : many); }
 
   /* ---- status region (#outbox-status) ----------------------------------
    * Built once; later only text changes, so the aria-live summary announces
@@ -432,19 +443,19 @@
       meta: el('p', { class: 'govuk-body-s patch-outbox__meta' }),
       auth: el('p', { class: 'govuk-body-s patch-outbox__auth', hidden: '' }),
       list: el('ul', { class: 'govuk-list govuk-list--bullet patch-outbox__list' }),
-      listTitle: el('span', { class: 'govuk-details__summary-text', text: 'Changes waiting (0)' }),
-      send: el('button', { type: 'button', class: 'govuk-button govuk-button--secondary patch-outbox__send', text: 'Send now' }),
-      heldTitle: el('h2', { class: 'govuk-heading-s', id: 'outbox-held-title', text: 'Needs attention on this tablet' }),
+      listTitle: el('span', { class: 'govuk-details__summary-text', text: '' }),
+      send: el('button', { type: 'button', class: 'govuk-button govuk-button--secondary patch-outbox__send', text: gettext('Send now') }),
+      heldTitle: el('h2', { class: 'govuk-heading-s', id: 'outbox-held-title', text: gettext('Needs attention on this tablet') }),
       heldList: el('ul', { class: 'govuk-list govuk-list--bullet' }),
-      retry: el('button', { type: 'button', class: 'govuk-button govuk-button--secondary', text: 'Try sending these again' })
+      retry: el('button', { type: 'button', class: 'govuk-button govuk-button--secondary', text: gettext('Try sending these again') })
     };
     parts.held = el('div', { class: 'govuk-warning-text patch-outbox__held', hidden: '',
       role: 'group', 'aria-labelledby': 'outbox-held-title' }, [
       el('span', { class: 'govuk-warning-text__icon', 'aria-hidden': 'true', text: '!' }),
       el('div', { class: 'govuk-warning-text__text' }, [
         parts.heldTitle,
-        el('p', { class: 'govuk-body-s', text: 'The server failed on these changes each time they were sent. ' +
-          'They are kept on this tablet; the others were sent.' }),
+        el('p', { class: 'govuk-body-s', text: gettext('The server failed on these changes each time they were sent. ' +
+          'They are kept on this tablet; the others were sent.') }),
         parts.heldList, parts.retry
       ])
     ]);
@@ -477,13 +488,19 @@
     ui.box.classList.toggle('patch-outbox--offline', !online);
     ui.box.classList.toggle('patch-outbox--pending', state.pending.length > 0);
     ui.tag.className = 'govuk-tag patch-outbox__tag ' + (online ? 'govuk-tag--green' : 'govuk-tag--grey');
-    setText(ui.tag, online ? 'Online' : 'Offline');
+    setText(ui.tag, online ? gettext('Online') : gettext('Offline'));
     // No "sending…" here: this line is aria-live and the periodic retry
     // would announce it every minute.
     var summary = [];
-    if (n) { summary.push(plural(n, 'change', 'changes') + ' waiting to be sent'); }
-    if (held.length) { summary.push(plural(held.length, 'change needs', 'changes need') + ' attention'); }
-    setText(ui.summary, summary.join('; ') || 'All changes saved');
+    if (n) {
+      summary.push(interpolate(ngettext('%(n)s change waiting to be sent',
+        '%(n)s changes waiting to be sent', n), { n: n }, true));
+    }
+    if (held.length) {
+      summary.push(interpolate(ngettext('%(n)s change needs attention',
+        '%(n)s changes need attention', held.length), { n: held.length }, true));
+    }
+    setText(ui.summary, summary.join('; ') || gettext('All changes saved'));
     body.dataset.outboxPending = String(state.pending.length);
     body.dataset.outboxHeld = String(held.length);
     if (body.dataset.outboxOnline !== String(online)) {
@@ -493,20 +510,22 @@
     }
 
     var meta = [];
-    if (n) { meta.push('Oldest waiting ' + age(waiting[0].created_at)); }
-    meta.push(state.lastSync ? 'Last sync ' + hhmm(state.lastSync) : 'Not synced from this tablet yet');
-    if (state.flushing) { meta.push('Sending…'); }
+    if (n) { meta.push(interpolate(gettext('Oldest waiting %(age)s'), { age: age(waiting[0].created_at) }, true)); }
+    meta.push(state.lastSync
+      ? interpolate(gettext('Last sync %(time)s'), { time: hhmm(state.lastSync) }, true)
+      : gettext('Not synced from this tablet yet'));
+    if (state.flushing) { meta.push(gettext('Sending…')); }
     if (state.error === 'storage') {
-      meta.push('This browser is not letting Patch keep changes on the tablet');
+      meta.push(gettext('This browser is not letting Patch keep changes on the tablet'));
     } else if (n && state.error && /^(http-|bad-response|no-result)/.test(state.error)) {
-      meta.push('The server did not take them this time; trying again every minute');
+      meta.push(gettext('The server did not take them this time; trying again every minute'));
     }
     setText(ui.meta, meta.join(' · '));
 
     if (state.fromCache) {
       ui.banner.hidden = false;
-      setText(ui.banner, 'Offline — as of ' + hhmm(state.fromCache) +
-        '. This is a copy saved on this tablet; it may be out of date.');
+      setText(ui.banner, interpolate(gettext('Offline — as of %(time)s. This is a copy saved on ' +
+        'this tablet; it may be out of date.'), { time: hhmm(state.fromCache) }, true));
     } else {
       ui.banner.hidden = true;
     }
@@ -515,19 +534,21 @@
     if (!ui.auth.hidden && !ui.auth.firstChild) {
       ui.auth.appendChild(el('span', { class: 'patch-outbox__auth-text' }));
       ui.auth.appendChild(document.createTextNode(' '));
-      ui.auth.appendChild(el('a', { class: 'govuk-link', href: loginUrl, text: 'Log in again' }));
+      ui.auth.appendChild(el('a', { class: 'govuk-link', href: loginUrl, text: gettext('Log in again') }));
     }
     if (!ui.auth.hidden) {
-      setText(ui.auth.firstChild, 'Your session has ended. Log in again to send ' +
-        plural(n, 'change', 'changes') + '.');
+      setText(ui.auth.firstChild, interpolate(ngettext(
+        'Your session has ended. Log in again to send %(n)s change.',
+        'Your session has ended. Log in again to send %(n)s changes.', n), { n: n }, true));
     }
 
     ui.details.hidden = n === 0;
-    setText(ui.listTitle, 'Changes waiting (' + n + ')');
+    setText(ui.listTitle, interpolate(gettext('Changes waiting (%(n)s)'), { n: n }, true));
     ui.list.textContent = '';
     waiting.forEach(function (m) {
       ui.list.appendChild(el('li', { text: (m.label || m.kind) + ', ' + hhmm(m.created_at) +
-        (m.attempts ? ' (tried ' + plural(m.attempts, 'time', 'times') + ')' : '') }));
+        (m.attempts ? ' ' + interpolate(ngettext('(tried %(n)s time)', '(tried %(n)s times)', m.attempts),
+          { n: m.attempts }, true) : '') }));
     });
     ui.send.hidden = !online || !n;
 
@@ -543,7 +564,9 @@
 
   function problemText(error) {
     var code = /^http-(\d+)$/.exec(error || '');
-    return code ? 'the server answered with error ' + code[1] : 'the server gave no usable answer';
+    return code
+      ? interpolate(gettext('the server answered with error %(code)s'), { code: code[1] }, true)
+      : gettext('the server gave no usable answer');
   }
 
   // One answer to "are we online?" for the whole page: the browser's flag and
@@ -569,7 +592,7 @@
       });
       if (is) {
         form.dataset.outboxWaiting = 'true';
-        form.appendChild(el('strong', { class: 'govuk-tag govuk-tag--yellow patch-outbox-waiting', text: 'Waiting to be sent' }));
+        form.appendChild(el('strong', { class: 'govuk-tag govuk-tag--yellow patch-outbox-waiting', text: gettext('Waiting to be sent') }));
       } else {
         delete form.dataset.outboxWaiting;
         var tag = form.querySelector('.patch-outbox-waiting');
@@ -617,7 +640,7 @@
     }, [
       el('div', { class: 'govuk-notification-banner__header' }, [
         el('h2', { class: 'govuk-notification-banner__title', id: id,
-          text: success ? 'Success' : (kind === 'info' ? 'Important' : 'There is a problem') })
+          text: success ? gettext('Success') : (kind === 'info' ? gettext('Important') : gettext('There is a problem')) })
       ]),
       content
     ]);
@@ -641,13 +664,15 @@
     var r = outcome.result;
     var status = r.status === 'duplicate' ? (r.outcome || 'applied') : r.status;
     if (status === 'applied') {
-      return { kind: 'success', text: item.message || 'Your change was saved.' };
+      return { kind: 'success', text: item.message || gettext('Your change was saved.') };
     }
-    var what = (item.label || item.kind) + ' from ' + hhmm(item.created_at);
+    var values = { what: item.label || item.kind, time: hhmm(item.created_at), reason: r.reason };
     var text = status === 'conflict'
-      ? what + ' was not saved: someone changed the same thing first. Both versions are kept.'
-      : what + ' could not be saved' + (r.reason ? ': ' + r.reason : '.');
-    return { kind: 'problem', text: text, link: { href: attentionUrl, text: 'See what needs your attention' } };
+      ? gettext('%(what)s from %(time)s was not saved: someone changed the same thing first. Both versions are kept.')
+      : (r.reason ? gettext('%(what)s from %(time)s could not be saved: %(reason)s')
+        : gettext('%(what)s from %(time)s could not be saved.'));
+    return { kind: 'problem', text: interpolate(text, values, true),
+      link: { href: attentionUrl, text: gettext('See what needs your attention') } };
   }
 
   /* ---- sync ----------------------------------------------------------- */
@@ -799,7 +824,7 @@
     if (old) { old.remove(); }
     var box = el('div', { class: 'govuk-error-summary patch-outbox-errors', tabindex: '-1' }, [
       el('div', { role: 'alert' }, [
-        el('h2', { class: 'govuk-error-summary__title', text: 'There is a problem' }),
+        el('h2', { class: 'govuk-error-summary__title', text: gettext('There is a problem') }),
         el('div', { class: 'govuk-error-summary__body' }, [
           el('ul', { class: 'govuk-list govuk-error-summary__list' },
             errors.map(function (e) { return el('li', { text: e }); }))
@@ -845,7 +870,7 @@
       base_version: Number.isInteger(base) ? base : null, payload: payload,
       created_at: new Date().toISOString(), attempts: 0, last_error: '',
       label: spec.label + (hint ? ' — ' + hint : ''),
-      message: fillTemplate(spec.done, payload, hint || 'the client'),
+      message: fillTemplate(spec.done, payload, hint || gettext('the client')),
       next: form.dataset.outboxNext || nextField || '', sync_url: syncUrl
     };
     var buttons = form.querySelectorAll('button[type=submit], button:not([type])');
@@ -866,7 +891,7 @@
       var report = await sync();
       if (report && report.remaining === 0 && !report.error) { return; }
     }
-    notify('info', 'Saved on this tablet. It will be sent when there is signal.');
+    notify('info', gettext('Saved on this tablet. It will be sent when there is signal.'));
     buttons.forEach(function (b) { b.disabled = false; });
     markPendingForms();
   }
@@ -899,18 +924,19 @@
     }
     var old = document.getElementById('outbox-logout-warning');
     if (old) { old.remove(); }
-    var anyway = el('button', { type: 'button', class: 'govuk-button govuk-button--warning', text: 'Log out anyway' });
-    var cancel = el('button', { type: 'button', class: 'govuk-button govuk-button--secondary', text: 'Stay logged in' });
+    var anyway = el('button', { type: 'button', class: 'govuk-button govuk-button--warning', text: gettext('Log out anyway') });
+    var cancel = el('button', { type: 'button', class: 'govuk-button govuk-button--secondary', text: gettext('Stay logged in') });
     var box = el('div', { id: 'outbox-logout-warning', class: 'patch-outbox-logout', tabindex: '-1',
       role: 'alert', 'aria-labelledby': 'outbox-logout-title' }, [
-      el('h2', { class: 'govuk-heading-m', id: 'outbox-logout-title', text: 'Changes not sent yet' }),
+      el('h2', { class: 'govuk-heading-m', id: 'outbox-logout-title', text: gettext('Changes not sent yet') }),
       el('div', { class: 'govuk-warning-text' }, [
         el('span', { class: 'govuk-warning-text__icon', 'aria-hidden': 'true', text: '!' }),
         el('strong', { class: 'govuk-warning-text__text' }, [
-          el('span', { class: 'govuk-visually-hidden', text: 'Warning' }),
-          document.createTextNode(plural(n, 'change has', 'changes have') +
-            ' not reached the server. If you log out now, ' + (n === 1 ? 'it' : 'they') +
-            ' will be deleted from this tablet and lost.')
+          el('span', { class: 'govuk-visually-hidden', text: gettext('Warning') }),
+          document.createTextNode(interpolate(ngettext(
+            '%(n)s change has not reached the server. If you log out now, it will be deleted from this tablet and lost.',
+            '%(n)s changes have not reached the server. If you log out now, they will be deleted from this tablet and lost.',
+            n), { n: n }, true))
         ])
       ]),
       el('div', { class: 'govuk-button-group' }, [anyway, cancel])

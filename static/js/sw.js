@@ -5,7 +5,7 @@
  * Bump VERSION whenever any file in SHELL changes (or the offline page's
  * markup changes): installed workers then refetch the whole app shell.
  */
-const VERSION = '2026-11-29.3';
+const VERSION = '2026-12-03.1';
 
 importScripts('/static/vendor/workbox/workbox-sw.js');
 // The outbox's storage and flush code (no DOM part runs here): Background Sync
@@ -26,6 +26,10 @@ const { core, routing, strategies, precaching, expiration, cacheableResponse } =
 core.setCacheNameDetails({ prefix: 'patch', suffix: '', precache: 'precache', runtime: 'runtime' });
 
 const OFFLINE_URL = '/offline/';
+// settings.LANGUAGES (a test keeps them equal): the offline page and the scripts' strings are
+// kept in each, and the offline page is shown in the language the tablet's pages last used.
+const LANGUAGES = ['en-gb', 'cy'];
+const offlineUrl = (language) => `${OFFLINE_URL}?lang=${language}`;
 const STATIC_CACHE = 'patch-static';
 // Pages kept for offline reading: ONLY the URLs of the signed-in member's
 // next-48-hour list (GET <body data-offline-pages-url>), each stored with
@@ -36,6 +40,8 @@ const NETWORK_TIMEOUT_SECONDS = 4;
 
 const SHELL = [
   OFFLINE_URL,
+  ...LANGUAGES.map(offlineUrl),
+  ...LANGUAGES.map((language) => `/jsi18n/${language}.js`),
   '/static/vendor/govuk-frontend/govuk-frontend.min.css',
   '/static/vendor/govuk-frontend/govuk-frontend.min.js',
   '/static/vendor/htmx/htmx.min.js',
@@ -99,6 +105,13 @@ async function stamped(response, expiresAt) {
   return new Response(await response.blob(), { status: response.status, statusText: response.statusText, headers });
 }
 
+// The offline page in the language of the pages last opened on this tablet (outbox.js notes it).
+async function offlinePage() {
+  const language = await PatchOutbox.getMeta('language').catch(() => null);
+  const url = LANGUAGES.includes(language) ? offlineUrl(language) : OFFLINE_URL;
+  return (await precaching.matchPrecache(url)) || precaching.matchPrecache(OFFLINE_URL);
+}
+
 async function handleNavigation({ request }) {
   const network = fetch(request).then(async (response) => {
     // Keep an already-listed page fresh while we are online anyway.
@@ -121,7 +134,7 @@ async function handleNavigation({ request }) {
   } catch (err) {
     const kept = await cachedPage(request.url);
     if (kept) { return kept; }
-    const offline = await precaching.matchPrecache(OFFLINE_URL);
+    const offline = await offlinePage();
     return offline || Response.error();
   }
 }
@@ -233,7 +246,7 @@ routing.registerRoute(
 
 routing.setCatchHandler(async ({ request }) => {
   if (request.mode === 'navigate' && request.method === 'GET') {
-    const offline = await precaching.matchPrecache(OFFLINE_URL);
+    const offline = await offlinePage();
     if (offline) {
       return offline;
     }

@@ -44,6 +44,8 @@ PUBLIC = {
     "switch_team",
     "session_status",  # seconds left in one's own session; zeros to anyone else
     "offline",
+    "language_switch",  # the one-tap language switch (teams/language.py)
+    "javascript_catalog",
     "healthz",
     "rota_feed",
     "service_worker",
