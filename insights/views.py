@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -12,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from caseload import feedback
 from caseload import selectors as caseload_selectors
-from insights import charts, formulas, pvi, selectors, services
+from insights import charts, formulas, pdf, pvi, selectors, services
 from insights.codes import BY_CODE, CODES
 from insights.forms import ClientAnswerForm, PulseForm
 from insights.models import ClientAnswerChannel
@@ -22,6 +25,7 @@ from teams import throttle
 from teams.access import Access, TeamRequest, team_context, team_view
 
 TREND_WEEKS = 12
+REPORT_MONTHS = 12
 FIRST_YEAR = 2000  # no team kept records in Patch before this
 
 
@@ -58,35 +62,72 @@ def _week_links(figures: selectors.TeamWeek, error: str | None) -> dict:
     }
 
 
-def _rows(breakdown: formulas.TimeBreakdown) -> list[dict]:
-    return [
-        {
-            "code": code,
-            "hours": breakdown.hours(code.code),
-            "share": formulas.share(breakdown.minutes[code.code], breakdown.paid),
-        }
-        for code in CODES
-    ]
-
-
 @team_view()
 @require_GET
 def team_insights(request: TeamRequest) -> HttpResponse:
     week, error = _week(request)
-    figures = selectors.team_week(team=request.team, week=week, today=timezone.localdate())
+    today = timezone.localdate()
+    shown = selectors.week_shown(team=request.team, week=week, today=today, weeks=TREND_WEEKS)
+    links = _week_links(shown.week, error)
+    if links["is_current"]:
+        services.week_close_noticed(team=request.team, stored=shown.stored, today=today)
     context = team_context(
         request,
-        week=figures,
-        rows=_rows(figures.team),
-        trend=(trend := selectors.trend(team=request.team, current=figures, weeks=TREND_WEEKS)),
-        chart=charts.shares_svg(trend),
+        week=shown.week,
+        rows=selectors.breakdown_rows(shown.week.team),
+        trend=shown.trend,
+        chart=charts.shares_svg(shown.trend),
         members=[]
         if request.access is Access.COACH
-        else selectors.member_rows(team=request.team, week=figures),
-        **_week_links(figures, error),
+        else selectors.member_rows(team=request.team, week=shown.week),
+        months=report_months(today),
+        **links,
     )
     template = "insights/_team_figures.html" if request.htmx else "insights/team.html"
     return render(request, template, context, status=400 if error else 200)
+
+
+def report_months(today: date) -> list[date]:
+    """The first days of this month and the eleven before it, newest first: the report picker."""
+    months = [today.replace(day=1)]
+    while len(months) < REPORT_MONTHS:
+        months.append((months[-1] - formulas.ONE_DAY).replace(day=1))
+    return months
+
+
+def _month(text: str) -> date:
+    """The first day of a ``YYYY-MM`` month that has started; Http404 for anything else."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if not match:
+        raise Http404
+    try:
+        first = date(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        raise Http404 from None
+    if first.year < FIRST_YEAR or first > timezone.localdate():
+        raise Http404
+    return first
+
+
+@team_view()
+@require_GET
+def report_pick(request: TeamRequest) -> HttpResponse:
+    """Send the month picker's choice (``?month=2026-11``) on to that month's PDF."""
+    first = _month(request.GET.get("month", ""))
+    return redirect("insights:report", team_slug=request.team.slug, month=f"{first:%Y-%m}")
+
+
+@team_view()
+@require_GET
+def month_report(request: TeamRequest, month: str) -> HttpResponse:
+    """The month's weeks as a PDF: the page's charts and tables, the index beside its parts."""
+    first = _month(month)
+    report = selectors.month_report(team=request.team, first=first, today=timezone.localdate())
+    document = pdf.month_pdf(request, team=request.team, report=report)
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="insights-{request.team.slug}-{month}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @team_view()
@@ -95,7 +136,8 @@ def my_week(request: TeamRequest) -> HttpResponse:
     if request.access is not Access.MEMBER:
         raise Http404
     week, error = _week(request)
-    figures = selectors.team_week(team=request.team, week=week, today=timezone.localdate())
+    today = timezone.localdate()
+    figures = selectors.week_shown(team=request.team, week=week, today=today, weeks=1).week
     mine = figures.members.get(request.user.pk) or formulas.time_breakdown(
         rostered=0, leave=0, recorded={}
     )
@@ -103,7 +145,7 @@ def my_week(request: TeamRequest) -> HttpResponse:
         request,
         week=figures,
         mine=mine,
-        rows=_rows(mine),
+        rows=selectors.breakdown_rows(mine),
         unrecorded=BY_CODE[formulas.UNRECORDED],
         unrecorded_hours=mine.hours(formulas.UNRECORDED),
         **_week_links(figures, error),
@@ -127,7 +169,7 @@ def pulse(request: TeamRequest) -> HttpResponse:
         else:
             messages.success(request, _("Thank you. Your answers are counted, not kept by name."))
         return redirect("insights:pulse", team_slug=request.team.slug)
-    this_week = selectors.team_week(team=request.team, week=week, today=timezone.localdate())
+    this_week = selectors.fresh_week(team=request.team, week=week, today=timezone.localdate())
     context = team_context(
         request, form=form, answered=answered, week=this_week, minimum=pvi.MIN_PULSE_ANSWERS
     )
