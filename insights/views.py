@@ -112,9 +112,22 @@ def _month(text: str) -> date:
 @team_view()
 @require_GET
 def report_pick(request: TeamRequest) -> HttpResponse:
-    """Send the month picker's choice (``?month=2026-11``) on to that month's PDF."""
-    first = _month(request.GET.get("month", ""))
-    return redirect("insights:report", team_slug=request.team.slug, month=f"{first:%Y-%m}")
+    """Send the month picker's choice (``?month=2026-11``) on to that month's PDF; without a
+    month (or with one that is not a month to report on) list the months to choose from."""
+    asked = request.GET.get("month")
+    if asked is not None:
+        try:
+            first = _month(asked)
+        except Http404:
+            pass
+        else:
+            return redirect("insights:report", team_slug=request.team.slug, month=f"{first:%Y-%m}")
+    context = team_context(
+        request, months=report_months(timezone.localdate()), error=asked is not None
+    )
+    return render(
+        request, "insights/report_pick.html", context, status=200 if asked is None else 400
+    )
 
 
 @team_view()

@@ -103,10 +103,18 @@ def test_month_picker_sends_the_choice_on_to_the_pdf(alice_client, team):
     assert response["Location"] == _url(team, "2026-02")
 
 
-@pytest.mark.parametrize("month", ["", "2026-13", "x" * 500, "2026-02\x00"])
-def test_month_picker_refuses_a_bad_month_with_404(alice_client, team, month):
+@pytest.mark.parametrize("month", ["", "2026-13", "x" * 500, "2026-02\x00", "2027-01"])
+def test_month_picker_refuses_a_bad_month_with_400_and_the_months_to_choose(
+    alice_client, team, month
+):
     response = alice_client.get(f"/t/{team.slug}/insights/report/", {"month": month})
-    assert response.status_code == 404
+    assert response.status_code == 400
+    assert _url(team, "2026-03") in response.content.decode()
+
+
+def test_month_picker_without_a_month_lists_the_last_twelve(alice_client, team):
+    page = alice_client.get(f"/t/{team.slug}/insights/report/").content.decode()
+    assert _url(team, "2025-04") in page and _url(team, "2025-03") not in page
 
 
 def test_team_page_offers_the_last_twelve_months(alice_client, team):
