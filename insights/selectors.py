@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Max
 
 from caseload import selectors as caseload
 from insights import formulas, pvi
@@ -289,6 +289,24 @@ def fresh_week(*, team: Team, week: str, today: date) -> TeamWeek:
         figures = team_week(team=team, week=week, today=today)
         cache.set(key, figures, FRESH_SECONDS)
     return figures
+
+
+def figures_key(*, team: Team, week: str, today: date, variant: str) -> str:
+    """A cache key that changes whenever the figures shown for ``week`` could: with the team's
+    data version, and with the count and latest computation of its stored weeks up to
+    ``week`` (one small aggregate), since the worker stores them in another process."""
+    start, _end = formulas.week_days(week)
+    stamp = (
+        WeeklySnapshot.objects.for_team(team)
+        .filter(start__lte=start)
+        .aggregate(n=Count("pk"), latest=Max("computed_at"))
+    )
+    version = cache.get(data_version_key(team.pk), 0)
+    latest = stamp["latest"].timestamp() if stamp["latest"] else 0
+    return (
+        f"insights:figures:{team.pk}:{week}:{today.isoformat()}:{version}:"
+        f"{stamp['n']}:{latest}:{variant}"
+    )
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,12 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -52,13 +55,16 @@ def _week(request: TeamRequest) -> tuple[str, str | None]:
     return formulas.iso_week(start), None
 
 
-def _week_links(figures: selectors.TeamWeek, error: str | None) -> dict:
+def _week_links(week: str, error: str | None) -> dict:
     """The week navigation every Insights week page shows, and why a week asked for was refused."""
+    start, end = formulas.week_days(week)
     return {
         "error": error,
-        "previous": formulas.iso_week(figures.start - formulas.ONE_WEEK),
-        "next": formulas.iso_week(figures.end + formulas.ONE_DAY),
-        "is_current": figures.week == formulas.iso_week(timezone.localdate()),
+        "start": start,
+        "end": end,
+        "previous": formulas.iso_week(start - formulas.ONE_WEEK),
+        "next": formulas.iso_week(end + formulas.ONE_DAY),
+        "is_current": week == formulas.iso_week(timezone.localdate()),
     }
 
 
@@ -67,24 +73,47 @@ def _week_links(figures: selectors.TeamWeek, error: str | None) -> dict:
 def team_insights(request: TeamRequest) -> HttpResponse:
     week, error = _week(request)
     today = timezone.localdate()
-    shown = selectors.week_shown(team=request.team, week=week, today=today, weeks=TREND_WEEKS)
-    links = _week_links(shown.week, error)
+    links = _week_links(week, error)
+    figures, stored = _team_figures(request, week=week, today=today, is_current=links["is_current"])
     if links["is_current"]:
-        services.week_close_noticed(team=request.team, stored=shown.stored, today=today)
+        services.week_close_noticed(team=request.team, stored=stored, today=today)
+    if request.htmx:
+        return HttpResponse(figures, status=400 if error else 200)
+    context = team_context(
+        request, week=week, figures=figures, months=report_months(today), **links
+    )
+    return render(request, "insights/team.html", context, status=400 if error else 200)
+
+
+def _team_figures(
+    request: TeamRequest, *, week: str, today: date, is_current: bool
+) -> tuple[str, frozenset[str]]:
+    """The figures part of the team page, rendered once per change of what it shows.
+
+    The key holds everything the fragment depends on: the team's data version and its stored
+    weeks (``selectors.figures_key``), the day, the week, whether a coach is reading (no
+    member rows) and the language. Rendering is most of the page's cost, so a page that
+    nothing has changed since is served from the cache.
+    """
+    coach = request.access is Access.COACH
+    key = selectors.figures_key(
+        team=request.team, week=week, today=today, variant=f"{coach}:{get_language()}"
+    )
+    if cached := cache.get(key):
+        return cached
+    shown = selectors.week_shown(team=request.team, week=week, today=today, weeks=TREND_WEEKS)
     context = team_context(
         request,
         week=shown.week,
         rows=selectors.breakdown_rows(shown.week.team),
         trend=shown.trend,
         chart=charts.shares_svg(shown.trend),
-        members=[]
-        if request.access is Access.COACH
-        else selectors.member_rows(team=request.team, week=shown.week),
-        months=report_months(today),
-        **links,
+        members=[] if coach else selectors.member_rows(team=request.team, week=shown.week),
+        is_current=is_current,
     )
-    template = "insights/_team_figures.html" if request.htmx else "insights/team.html"
-    return render(request, template, context, status=400 if error else 200)
+    result = (render_to_string("insights/_team_figures.html", context, request), shown.stored)
+    cache.set(key, result, selectors.FRESH_SECONDS)
+    return result
 
 
 def report_months(today: date) -> list[date]:
@@ -161,7 +190,7 @@ def my_week(request: TeamRequest) -> HttpResponse:
         rows=selectors.breakdown_rows(mine),
         unrecorded=BY_CODE[formulas.UNRECORDED],
         unrecorded_hours=mine.hours(formulas.UNRECORDED),
-        **_week_links(figures, error),
+        **_week_links(figures.week, error),
     )
     return render(request, "insights/my_week.html", context, status=400 if error else 200)
 
