@@ -211,7 +211,9 @@ def pulse(request: TeamRequest) -> HttpResponse:
         else:
             messages.success(request, _("Thank you. Your answers are counted, not kept by name."))
         return redirect("insights:pulse", team_slug=request.team.slug)
-    this_week = selectors.fresh_week(team=request.team, week=week, today=timezone.localdate())
+    # Not the cached week: the counts must be the database's own, as the five-answer rule
+    # is read from them.
+    this_week = selectors.team_week(team=request.team, week=week, today=timezone.localdate())
     context = team_context(
         request, form=form, answered=answered, week=this_week, minimum=pvi.MIN_PULSE_ANSWERS
     )
