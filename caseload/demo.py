@@ -1,6 +1,6 @@
-"""Demo caseload: about 50 clients a team with care plans, six weeks of history, two ahead.
+"""Demo caseload: about 50 clients a team with care plans, twelve weeks of history, two ahead.
 
-Current state (clients, care plans, planned visits) goes through the services. The six weeks
+Current state (clients, care plans, planned visits) goes through the services. The twelve weeks
 of past visits, records and time are bulk-inserted: they are invented history, and writing
 them one service call at a time would make the first start take minutes. Each visit then goes
 to a member whom the demo rota (``teams.demo``) has on shift for it, in bulk for the same
@@ -246,23 +246,21 @@ def seed(team: Team) -> None:
                     minutes=minutes,
                 )
             k, b, s = rng.randint(1, 3), rng.randint(1, 3), rng.randint(1, 3)
-            for week in range(0, 6, 2):
+            for week in range(0, 12, 4):
                 Rating.objects.create(
                     team=team,
                     client=client,
                     care_problem=care_problem,
                     rated_by=author,
-                    knowledge=min(5, k + week // 2),
-                    behaviour=min(5, b + week // 3),
-                    status=min(5, s + week // 2),
-                    rated_at=timezone.now() - timedelta(weeks=6 - week),
+                    knowledge=min(5, k + week // 4),
+                    behaviour=min(5, b + week // 6),
+                    status=min(5, s + week // 4),
+                    rated_at=timezone.now() - timedelta(weeks=12 - week),
                 )
         clients.append(client)
+    first = demo.history_start(today)
     services.visits_generate(
-        team=team,
-        start=today - timedelta(days=demo.HISTORY_DAYS),
-        days=demo.HISTORY_DAYS + demo.AHEAD_DAYS,
-        by=author,
+        team=team, start=first, days=(today - first).days + demo.AHEAD_DAYS, by=author
     )
     _follow_rota(team, today, members)
     _invent_history(team, today, rng, members)
@@ -290,15 +288,21 @@ def _invent_history(team: Team, today: date, rng: random.Random, members: list) 
         Visit.objects.for_team(team).filter(date__lt=today).prefetch_related("interventions")
     )
     records, entries, missed = [], [], []
+    room = _shift_room(today, members)
     for visit in past:
         who = visit.assigned_to or rng.choice(members)
         if rng.random() < 0.03:
             visit.status, visit.status_reason = VisitStatus.MISSED, "No answer at the door"
             missed.append(visit)
             continue
-        visit.status = VisitStatus.DONE
         minutes = max(5, visit.planned_minutes + rng.randint(-5, 10))
         travel = rng.randint(5, 25)
+        if room.get((who.pk, visit.date), 0) < minutes + travel:
+            visit.status, visit.status_reason = VisitStatus.MISSED, "The round ran over"
+            missed.append(visit)
+            continue
+        room[(who.pk, visit.date)] -= minutes + travel
+        visit.status = VisitStatus.DONE
         at = timezone.make_aware(datetime.combine(visit.date, time(visit.window_start.hour + 1)))
         records.append(
             VisitRecord(
@@ -335,41 +339,69 @@ def _invent_history(team: Team, today: date, rng: random.Random, members: list) 
                 visit_record=record,
             )
         )
-    for member in members:
-        for n in range(1, 43):
-            day = today - timedelta(days=n)
-            if day.weekday() >= 5:
-                continue
+    worked: dict[tuple[int, date], int] = {}
+    for entry in entries:
+        key = (entry.member_id, entry.date)
+        worked[key] = worked.get(key, 0) + entry.minutes
+    first = demo.history_start(today)
+    for position, member in enumerate(members):
+        for n in range((today - first).days):
+            day = first + timedelta(days=n)
+            shift = demo.shift_on(position=position, day=day, today=today)
+            if shift:
+                entries += _rest_of_shift(team, member, day, shift, worked, rng)
+    TimeEntry.objects.bulk_create(entries)
+
+
+def _shift_room(today: date, members: list) -> dict[tuple[int, date], int]:
+    """The minutes each member's shift leaves for visits on each day of the history: a round
+    that runs over misses its last visits rather than be recorded beyond the rota."""
+    first = demo.history_start(today)
+    room = {}
+    for position, member in enumerate(members):
+        for n in range((today - first).days):
+            day = first + timedelta(days=n)
+            shift = demo.shift_on(position=position, day=day, today=today)
+            if shift:
+                room[(member.pk, day)] = round(demo.shift_minutes(shift) * (1 - UNRECORDED[0]))
+    return room
+
+
+UNRECORDED = (0.05, 0.15)  # the share of a shift left unrecorded: people forget some time
+
+
+def _rest_of_shift(
+    team: Team, member, day: date, shift: str, worked: dict, rng: random.Random
+) -> list[TimeEntry]:
+    """Fill a shift with the time around its visits, leaving 5–15 % of it unrecorded, so no
+    one records more than the rota pays: team meeting on Tuesdays, training now and then,
+    calls and documentation; a night's unplanned calls to clients."""
+    paid = demo.shift_minutes(shift)
+    left = round(paid * (1 - rng.uniform(*UNRECORDED))) - worked.get((member.pk, day), 0)
+    entries = []
+
+    def add(category: str, minutes: int, description: str) -> None:
+        nonlocal left
+        minutes = min(minutes, left)
+        if minutes > 0:
             entries.append(
                 TimeEntry(
                     team=team,
                     member=member,
                     date=day,
-                    category=TimeCategory.INDIRECT,
-                    minutes=rng.randint(20, 60),
-                    description="Calls and documentation",
+                    category=category,
+                    minutes=minutes,
+                    description=description,
                 )
             )
-            if day.weekday() == 1:
-                entries.append(
-                    TimeEntry(
-                        team=team,
-                        member=member,
-                        date=day,
-                        category=TimeCategory.TEAM,
-                        minutes=60,
-                        description="Team meeting",
-                    )
-                )
-            if rng.random() < 0.1:
-                entries.append(
-                    TimeEntry(
-                        team=team,
-                        member=member,
-                        date=day,
-                        category=TimeCategory.TRAINING,
-                        minutes=90,
-                        description="Wound care update",
-                    )
-                )
-    TimeEntry.objects.bulk_create(entries)
+            left -= minutes
+
+    if shift == "Night":
+        add(TimeCategory.DIRECT, round(left * rng.uniform(0.4, 0.6)), "Unplanned night calls")
+        add(TimeCategory.TRAVEL, round(left * 0.3), "Travel to night calls")
+    if day.weekday() == 1 and shift != "Night":
+        add(TimeCategory.TEAM, 60, "Team meeting")
+    if rng.random() < 0.1:
+        add(TimeCategory.TRAINING, 90, "Wound care update")
+    add(TimeCategory.INDIRECT, left, "Calls and documentation")
+    return entries

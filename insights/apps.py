@@ -6,7 +6,8 @@ class InsightsConfig(AppConfig):
     verbose_name = "Insights"
 
     def ready(self) -> None:
-        from insights import demo
+        from insights import demo, signals
         from teams.demo import register
 
         register("insights", demo.seed)
+        signals.connect()

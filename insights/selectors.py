@@ -6,10 +6,12 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count
+from django.core.cache import cache
+from django.db.models import Count, Max
 
 from caseload import selectors as caseload
 from insights import formulas, pvi
+from insights.codes import CODES
 from insights.models import ClientAnswer, PulseSubmission, PulseTally, WeeklySnapshot
 from rota.selectors import hours
 from rota.selectors.fairness import worked_counts
@@ -41,6 +43,37 @@ class TeamWeek:
     pulse_answered: int  # members who answered the week's pulse
     pulse_tallies: dict[str, dict[int, int]]  # item -> value -> members
     client_answers: dict[str, int]  # rating -> answers
+
+    @classmethod
+    def from_figures(cls, *, week: str, start: date, figures: dict[str, Any]) -> TeamWeek:
+        """Rebuild a week from a snapshot's figures (the inverse of ``figures()``)."""
+        return cls(
+            week=week,
+            start=start,
+            end=start + timedelta(days=6),
+            source=figures["source"],
+            team=formulas.TimeBreakdown(**figures["team"]),
+            members={int(pk): formulas.TimeBreakdown(**m) for pk, m in figures["members"].items()},
+            visits=figures["visits"],
+            caseload=figures["caseload"],
+            caseload_per_wte=figures["caseload_per_wte"],
+            continuity=formulas.Continuity(**figures["continuity"]),
+            outcomes={
+                name: {dim: formulas.Change(**change) for dim, change in dims.items()}
+                for name, dims in figures["outcomes"].items()
+            },
+            handovers_on_time=tuple(figures["handovers_on_time"]),
+            cover_met=tuple(figures["cover_met"]),
+            requests_honoured=tuple(figures["requests_honoured"]),
+            nights_spread=figures["nights_spread"],
+            weekends_spread=figures["weekends_spread"],
+            pulse_answered=figures["pulse_answered"],
+            pulse_tallies={
+                item: {int(v): c for v, c in tally.items()}
+                for item, tally in figures["pulse_tallies"].items()
+            },
+            client_answers=figures["client_answers"],
+        )
 
     @property
     def pulse_shown(self) -> bool:
@@ -232,26 +265,95 @@ class TrendPoint:
     visits_done: int
     source: str
     stored: bool  # from a snapshot, not computed now
+    running: bool = False  # the week today is in
 
 
-def trend(*, team: Team, current: TeamWeek, weeks: int) -> list[TrendPoint]:
-    """The last ``weeks`` weeks, oldest first: stored snapshots plus the week being shown.
+def data_version_key(team_id: int) -> str:
+    return f"insights:version:{team_id}"
 
-    One query for the snapshots, whatever the number of weeks, so the page stays cheap.
+
+FRESH_SECONDS = 600  # a cached week also expires, for writes that bypass model signals
+
+
+def fresh_week(*, team: Team, week: str, today: date) -> TeamWeek:
+    """Compute a week that has no snapshot (the running week) once per change of the team's data.
+
+    The cache key holds the team's data version, which ``services.figures_changed`` moves on
+    after every commit that touches a figure, and today's date, since the running week counts
+    the days up to today; a changed team therefore never reads figures from before the change.
     """
-    points = {
-        s.week: _point_from_figures(s.week, s.start, s.figures, stored=True)
-        for s in WeeklySnapshot.objects.for_team(team)
-        .filter(start__lt=current.start)
-        .order_by("-start")[: weeks - 1]
-    }
-    points[current.week] = _point_from_figures(
-        current.week, current.start, current.figures(), stored=False
+    version = cache.get(data_version_key(team.pk), 0)
+    key = f"insights:week:{team.pk}:{week}:{today.isoformat()}:{version}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = team_week(team=team, week=week, today=today)
+        cache.set(key, figures, FRESH_SECONDS)
+    return figures
+
+
+def figures_key(*, team: Team, week: str, today: date, variant: str) -> str:
+    """A cache key that changes whenever the figures shown for ``week`` could: with the team's
+    data version, and with the count and latest computation of its stored weeks up to
+    ``week`` (one small aggregate), since the worker stores them in another process."""
+    start, _end = formulas.week_days(week)
+    stamp = (
+        WeeklySnapshot.objects.for_team(team)
+        .filter(start__lte=start)
+        .aggregate(n=Count("pk"), latest=Max("computed_at"))
     )
-    return sorted(points.values(), key=lambda p: p.start)
+    version = cache.get(data_version_key(team.pk), 0)
+    latest = stamp["latest"].timestamp() if stamp["latest"] else 0
+    return (
+        f"insights:figures:{team.pk}:{week}:{today.isoformat()}:{version}:"
+        f"{stamp['n']}:{latest}:{variant}"
+    )
 
 
-def _point_from_figures(week: str, start: date, figures: dict, *, stored: bool) -> TrendPoint:
+@dataclass(frozen=True)
+class Shown:
+    """The week a page shows, the weeks up to it (oldest first) and which weeks are stored."""
+
+    week: TeamWeek
+    trend: list[TrendPoint]
+    stored: frozenset[str]
+
+
+def week_shown(*, team: Team, week: str, today: date, weeks: int) -> Shown:
+    """Read the week asked for and the ``weeks`` weeks up to it, in one query for snapshots.
+
+    A closed week is read from its snapshot and never recomputed here: snapshots are the
+    worker's job (``services.snapshot_week``). Only the running week, or a closed week never
+    stored, is computed, through ``fresh_week``'s cache.
+    """
+    start, _end = formulas.week_days(week)
+    snapshots = list(
+        WeeklySnapshot.objects.for_team(team)
+        .filter(start__lte=start)
+        .order_by("-start")
+        .only("week", "start", "figures")[:weeks]
+    )
+    if snapshots and snapshots[0].week == week:
+        current = TeamWeek.from_figures(week=week, start=start, figures=snapshots[0].figures)
+        earlier, stored = snapshots[1:], True
+    else:
+        current = fresh_week(team=team, week=week, today=today)
+        earlier, stored = snapshots[: weeks - 1], False
+    points = [_point_from_figures(s.week, s.start, s.figures, stored=True) for s in earlier]
+    points.append(
+        _point_from_figures(
+            week, start, current.figures(), stored=stored, running=current.end >= today
+        )
+    )
+    return Shown(
+        week=current,
+        trend=sorted(points, key=lambda p: p.start),
+        stored=frozenset(s.week for s in snapshots),
+    )
+
+
+def _point_from_figures(
+    week: str, start: date, figures: dict, *, stored: bool, running: bool = False
+) -> TrendPoint:
     breakdown = formulas.TimeBreakdown(**figures["team"])
     return TrendPoint(
         week=week,
@@ -262,7 +364,20 @@ def _point_from_figures(week: str, start: date, figures: dict, *, stored: bool) 
         visits_done=figures["visits"].get("done", 0),
         source=figures["source"],
         stored=stored,
+        running=running,
     )
+
+
+def breakdown_rows(breakdown: formulas.TimeBreakdown) -> list[dict[str, Any]]:
+    """Each code of the code list with its hours and share of paid time, in the list's order."""
+    return [
+        {
+            "code": code,
+            "hours": breakdown.hours(code.code),
+            "share": formulas.share(breakdown.minutes[code.code], breakdown.paid),
+        }
+        for code in CODES
+    ]
 
 
 def member_rows(*, team: Team, week: TeamWeek) -> list[dict[str, Any]]:
@@ -290,3 +405,58 @@ def teams_overview(*, teams: list[Team], weeks: int) -> list[tuple[Team, list[Tr
         if len(by_team[s.team_id]) < weeks:
             by_team[s.team_id].append(_point_from_figures(s.week, s.start, s.figures, stored=True))
     return [(team, sorted(by_team[team.pk], key=lambda p: p.start)) for team in teams]
+
+
+@dataclass(frozen=True)
+class MonthReport:
+    """The weeks of a month (those whose Monday falls in it) for the monthly report."""
+
+    first: date  # the month's first day
+    weeks: list[TeamWeek]  # stored or running, oldest first
+    trend: list[TrendPoint]
+    missing: list[str]  # closed weeks of the month with no snapshot yet
+
+    @property
+    def team(self) -> formulas.TimeBreakdown:
+        return formulas.combine(week.team for week in self.weeks)
+
+    @property
+    def sources(self) -> set[str]:
+        return {week.source for week in self.weeks}
+
+
+def month_report(*, team: Team, first: date, today: date) -> MonthReport:
+    """Read a month's weeks from their snapshots, in one query; the running week is computed
+    (through ``fresh_week``'s cache) and weeks not started yet are left out.
+
+    Each ISO week belongs to the month of its Monday, so no week is counted in two reports.
+    """
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    mondays = [
+        day
+        for day in (first + timedelta(days=n) for n in range((following - first).days))
+        if day.weekday() == 0 and day <= today
+    ]
+    stored = {
+        s.week: s
+        for s in WeeklySnapshot.objects.for_team(team)
+        .filter(start__in=mondays)
+        .only("week", "start", "figures")
+    }
+    weeks, trend, missing = [], [], []
+    for monday in mondays:
+        label = formulas.iso_week(monday)
+        if label in stored:
+            week = TeamWeek.from_figures(week=label, start=monday, figures=stored[label].figures)
+        elif monday + timedelta(days=6) >= today:
+            week = fresh_week(team=team, week=label, today=today)
+        else:
+            missing.append(label)
+            continue
+        weeks.append(week)
+        trend.append(
+            _point_from_figures(
+                label, monday, week.figures(), stored=label in stored, running=week.end >= today
+            )
+        )
+    return MonthReport(first=first, weeks=weeks, trend=trend, missing=missing)

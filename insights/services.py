@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import uuid
+from datetime import date, datetime, timedelta
+from functools import partial
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 
 from caseload.models import Visit
 from insights import formulas
@@ -18,7 +22,7 @@ from insights.models import (
     WeeklySnapshot,
 )
 from insights.pvi import PULSE_KEYS, Agreement, ClientRating
-from insights.selectors import team_week
+from insights.selectors import data_version_key, team_week
 from teams.models import Team, User
 
 COMMENT_LIMIT = 1000
@@ -68,6 +72,77 @@ def snapshot_save(*, team: Team, week: str, now: datetime | None = None) -> Week
         return snapshot
 
 
+QUEUED_SECONDS = 600  # how long an enqueued snapshot keeps this process from enqueueing it again
+
+
+def _queued_key(team_id: int, week: str, revise_only: bool) -> str:
+    return f"insights:queued:{team_id}:{week}:{'revise' if revise_only else 'store'}"
+
+
+@task()
+def snapshot_week(team_id: int, week: str, revise_only: bool = False) -> int | None:
+    """Store a closed week's snapshot in the task worker, or with ``revise_only`` recompute it
+    only if it is stored already; answer the revision (None: nothing stored, nothing to do).
+
+    Idempotent (``snapshot_save``), so a task enqueued twice costs a recomputation, never a
+    wrong figure or a spurious revision.
+    """
+    cache.delete(_queued_key(team_id, week, revise_only))  # later changes enqueue afresh
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        return None
+    if revise_only and not WeeklySnapshot.objects.for_team(team).filter(week=week).exists():
+        return None
+    return snapshot_save(team=team, week=week).revision
+
+
+def snapshot_enqueue(*, team_id: int, week: str, revise_only: bool = False) -> None:
+    """Ask the worker for a week's snapshot, once per ``QUEUED_SECONDS`` in this process."""
+    if cache.add(_queued_key(team_id, week, revise_only), True, QUEUED_SECONDS):
+        snapshot_week.enqueue(team_id=team_id, week=week, revise_only=revise_only)
+
+
+def week_close_noticed(*, team: Team, stored: frozenset[str], today: date) -> None:
+    """Enqueue the snapshot of the week that closed last, unless ``stored`` already holds it.
+
+    Patch's task worker (django-tasks' ``db_worker``) has no clock: it runs what is enqueued
+    and nothing else. So the close of a week is noticed by the first Insights page read after
+    Monday 00:00 in the teams' time zone (the page reads the stored weeks anyway, so noticing
+    costs nothing), and ``manage.py insights_snapshot`` run from cron does the same for teams
+    that nobody looks at. Weeks before the team existed are never stored.
+    """
+    week = formulas.iso_week(today - formulas.ONE_WEEK)
+    _monday, sunday = formulas.week_days(week)
+    if week not in stored and timezone.localdate(team.created_at) <= sunday:
+        transaction.on_commit(partial(snapshot_enqueue, team_id=team.pk, week=week))
+
+
+def figures_changed(*, team_id: int, day: date | None = None, today: date | None = None) -> None:
+    """Note that one of a team's figures changed; everything happens once the change commits.
+
+    The team's data version moves on, so no page reads the running week's figures from before
+    the change (``selectors.fresh_week``); and a record dated ``day`` in a closed week (a late
+    visit, time entry or client's answer) has that week's snapshot recomputed by a task, which
+    keeps the figures it replaces as a revision.
+    """
+    # Now, so this transaction reads its own change; and again after commit, since another
+    # request may have cached the figures from before it in between.
+    _version_bump(team_id)
+    transaction.on_commit(partial(_version_bump, team_id))
+    today = today or timezone.localdate()
+    if day is not None and day < today - timedelta(days=today.weekday()):
+        week = formulas.iso_week(day)
+        transaction.on_commit(
+            partial(snapshot_enqueue, team_id=team_id, week=week, revise_only=True)
+        )
+
+
+def _version_bump(team_id: int) -> None:
+    # A new random version rather than a counter: a counter evicted and restarted could
+    # meet a cached week stored under its old number.
+    cache.set(data_version_key(team_id), uuid.uuid4().hex, None)
+
+
 class AlreadyAnswered(ValueError):
     """This pulse week, or this visit, already has its answer."""
 
@@ -92,6 +167,7 @@ def pulse_answer(
                 team=team, week=week, item=item, value=value
             )
             PulseTally.objects.filter(pk=tally.pk).update(count=F("count") + 1)
+        figures_changed(team_id=team.pk, today=timezone.localdate(now))
 
 
 def client_answer_save(
@@ -102,7 +178,7 @@ def client_answer_save(
         raise ValueError("Choose one of the answers.")
     try:
         with transaction.atomic():
-            return ClientAnswer.objects.create(
+            answer = ClientAnswer.objects.create(
                 team_id=visit.team_id,
                 visit=visit,
                 week=formulas.iso_week(visit.date),
@@ -111,5 +187,7 @@ def client_answer_save(
                 channel=channel,
                 answered_at=now or timezone.now(),
             )
+            figures_changed(team_id=visit.team_id, day=visit.date, today=timezone.localdate(now))
+            return answer
     except IntegrityError:
         raise AlreadyAnswered("This visit has already been answered. Thank you.") from None

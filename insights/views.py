@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from caseload import feedback
 from caseload import selectors as caseload_selectors
-from insights import charts, formulas, pvi, selectors, services
+from insights import charts, formulas, pdf, pvi, selectors, services
 from insights.codes import BY_CODE, CODES
 from insights.forms import ClientAnswerForm, PulseForm
 from insights.models import ClientAnswerChannel
@@ -23,6 +29,7 @@ from teams.access import Access, TeamRequest, team_context, team_view
 from teams.language import language_from_query
 
 TREND_WEEKS = 12
+REPORT_MONTHS = 12
 FIRST_YEAR = 2000  # no team kept records in Patch before this
 
 
@@ -49,45 +56,121 @@ def _week(request: TeamRequest) -> tuple[str, str | None]:
     return formulas.iso_week(start), None
 
 
-def _week_links(figures: selectors.TeamWeek, error: str | None) -> dict:
+def _week_links(week: str, error: str | None) -> dict:
     """The week navigation every Insights week page shows, and why a week asked for was refused."""
+    start, end = formulas.week_days(week)
     return {
         "error": error,
-        "previous": formulas.iso_week(figures.start - formulas.ONE_WEEK),
-        "next": formulas.iso_week(figures.end + formulas.ONE_DAY),
-        "is_current": figures.week == formulas.iso_week(timezone.localdate()),
+        "start": start,
+        "end": end,
+        "previous": formulas.iso_week(start - formulas.ONE_WEEK),
+        "next": formulas.iso_week(end + formulas.ONE_DAY),
+        "is_current": week == formulas.iso_week(timezone.localdate()),
     }
-
-
-def _rows(breakdown: formulas.TimeBreakdown) -> list[dict]:
-    return [
-        {
-            "code": code,
-            "hours": breakdown.hours(code.code),
-            "share": formulas.share(breakdown.minutes[code.code], breakdown.paid),
-        }
-        for code in CODES
-    ]
 
 
 @team_view()
 @require_GET
 def team_insights(request: TeamRequest) -> HttpResponse:
     week, error = _week(request)
-    figures = selectors.team_week(team=request.team, week=week, today=timezone.localdate())
+    today = timezone.localdate()
+    links = _week_links(week, error)
+    figures, stored = _team_figures(request, week=week, today=today, is_current=links["is_current"])
+    if links["is_current"]:
+        services.week_close_noticed(team=request.team, stored=stored, today=today)
+    if request.htmx:
+        return HttpResponse(figures, status=400 if error else 200)
+    context = team_context(
+        request, week=week, figures=figures, months=report_months(today), **links
+    )
+    return render(request, "insights/team.html", context, status=400 if error else 200)
+
+
+def _team_figures(
+    request: TeamRequest, *, week: str, today: date, is_current: bool
+) -> tuple[str, frozenset[str]]:
+    """The figures part of the team page, rendered once per change of what it shows.
+
+    The key holds everything the fragment depends on: the team's data version and its stored
+    weeks (``selectors.figures_key``), the day, the week, whether a coach is reading (no
+    member rows) and the language. Rendering is most of the page's cost, so a page that
+    nothing has changed since is served from the cache.
+    """
+    coach = request.access is Access.COACH
+    key = selectors.figures_key(
+        team=request.team, week=week, today=today, variant=f"{coach}:{get_language()}"
+    )
+    if cached := cache.get(key):
+        return cached
+    shown = selectors.week_shown(team=request.team, week=week, today=today, weeks=TREND_WEEKS)
     context = team_context(
         request,
-        week=figures,
-        rows=_rows(figures.team),
-        trend=(trend := selectors.trend(team=request.team, current=figures, weeks=TREND_WEEKS)),
-        chart=charts.shares_svg(trend),
-        members=[]
-        if request.access is Access.COACH
-        else selectors.member_rows(team=request.team, week=figures),
-        **_week_links(figures, error),
+        week=shown.week,
+        rows=selectors.breakdown_rows(shown.week.team),
+        trend=shown.trend,
+        chart=charts.shares_svg(shown.trend),
+        members=[] if coach else selectors.member_rows(team=request.team, week=shown.week),
+        is_current=is_current,
     )
-    template = "insights/_team_figures.html" if request.htmx else "insights/team.html"
-    return render(request, template, context, status=400 if error else 200)
+    result = (render_to_string("insights/_team_figures.html", context, request), shown.stored)
+    cache.set(key, result, selectors.FRESH_SECONDS)
+    return result
+
+
+def report_months(today: date) -> list[date]:
+    """The first days of this month and the eleven before it, newest first: the report picker."""
+    months = [today.replace(day=1)]
+    while len(months) < REPORT_MONTHS:
+        months.append((months[-1] - formulas.ONE_DAY).replace(day=1))
+    return months
+
+
+def _month(text: str) -> date:
+    """The first day of a ``YYYY-MM`` month that has started; Http404 for anything else."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if not match:
+        raise Http404
+    try:
+        first = date(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        raise Http404 from None
+    if first.year < FIRST_YEAR or first > timezone.localdate():
+        raise Http404
+    return first
+
+
+@team_view()
+@require_GET
+def report_pick(request: TeamRequest) -> HttpResponse:
+    """Send the month picker's choice (``?month=2026-11``) on to that month's PDF; without a
+    month (or with one that is not a month to report on) list the months to choose from."""
+    asked = request.GET.get("month")
+    if asked is not None:
+        try:
+            first = _month(asked)
+        except Http404:
+            pass
+        else:
+            return redirect("insights:report", team_slug=request.team.slug, month=f"{first:%Y-%m}")
+    context = team_context(
+        request, months=report_months(timezone.localdate()), error=asked is not None
+    )
+    return render(
+        request, "insights/report_pick.html", context, status=200 if asked is None else 400
+    )
+
+
+@team_view()
+@require_GET
+def month_report(request: TeamRequest, month: str) -> HttpResponse:
+    """The month's weeks as a PDF: the page's charts and tables, the index beside its parts."""
+    first = _month(month)
+    report = selectors.month_report(team=request.team, first=first, today=timezone.localdate())
+    document = pdf.month_pdf(request, team=request.team, report=report)
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="insights-{request.team.slug}-{month}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @team_view()
@@ -96,7 +179,8 @@ def my_week(request: TeamRequest) -> HttpResponse:
     if request.access is not Access.MEMBER:
         raise Http404
     week, error = _week(request)
-    figures = selectors.team_week(team=request.team, week=week, today=timezone.localdate())
+    today = timezone.localdate()
+    figures = selectors.week_shown(team=request.team, week=week, today=today, weeks=1).week
     mine = figures.members.get(request.user.pk) or formulas.time_breakdown(
         rostered=0, leave=0, recorded={}
     )
@@ -104,10 +188,10 @@ def my_week(request: TeamRequest) -> HttpResponse:
         request,
         week=figures,
         mine=mine,
-        rows=_rows(mine),
+        rows=selectors.breakdown_rows(mine),
         unrecorded=BY_CODE[formulas.UNRECORDED],
         unrecorded_hours=mine.hours(formulas.UNRECORDED),
-        **_week_links(figures, error),
+        **_week_links(figures.week, error),
     )
     return render(request, "insights/my_week.html", context, status=400 if error else 200)
 
@@ -128,6 +212,8 @@ def pulse(request: TeamRequest) -> HttpResponse:
         else:
             messages.success(request, _("Thank you. Your answers are counted, not kept by name."))
         return redirect("insights:pulse", team_slug=request.team.slug)
+    # Not the cached week: the counts must be the database's own, as the five-answer rule
+    # is read from them.
     this_week = selectors.team_week(team=request.team, week=week, today=timezone.localdate())
     context = team_context(
         request, form=form, answered=answered, week=this_week, minimum=pvi.MIN_PULSE_ANSWERS

@@ -3,7 +3,7 @@ invented history to today, and a draft for the four weeks after."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -13,9 +13,8 @@ from teams import demo
 from teams.models import Membership, Team
 
 SHIFTS = [
-    ("Early", time(7, 30), time(15, 30), Colour.BLUE),
-    ("Late", time(14, 30), time(22, 0), Colour.GREEN),
-    ("Night", time(21, 30), time(7, 45), Colour.PURPLE),
+    (name, *demo.SHIFT_TIMES[name], colour)
+    for name, colour in (("Early", Colour.BLUE), ("Late", Colour.GREEN), ("Night", Colour.PURPLE))
 ]
 PERIOD_DAYS = 28
 
@@ -48,8 +47,7 @@ def seed(team: Team) -> None:
                 required_skills=[nurse] if name == "Early" else [],
             )
     today = timezone.localdate()
-    start = today - timedelta(days=demo.HISTORY_DAYS)
-    start -= timedelta(days=start.weekday())
+    start = demo.history_start(today)
     while start <= today:
         period = _period(team, memberships, types, start=start, today=today)
         services.period_publish(period=period, by=by)

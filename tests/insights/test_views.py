@@ -101,7 +101,7 @@ def test_team_page_query_count_does_not_grow_with_weeks(
     today = timezone.localdate()
     for weeks in range(1, stored + 1):
         snapshot_save(team=team, week=formulas.iso_week(today - dt.timedelta(weeks=weeks)))
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(28):
         alice_client.get(_url(team))
 
 
@@ -141,3 +141,22 @@ def test_team_page_draws_the_weeks_on_a_chart_with_a_title(alice_client, team, a
 
 def test_team_page_has_no_chart_without_any_paid_time(alice_client, team):
     assert "<svg" not in alice_client.get(_url(team)).content.decode()
+
+
+@pytest.mark.parametrize("stored", [1, 12])
+def test_team_page_unchanged_since_last_read_is_served_from_the_cache(
+    alice_client, team, alice, stored, django_assert_num_queries
+):
+    today = timezone.localdate()
+    for weeks in range(1, stored + 1):
+        snapshot_save(team=team, week=formulas.iso_week(today - dt.timedelta(weeks=weeks)))
+    alice_client.get(_url(team))
+    with django_assert_num_queries(7):
+        alice_client.get(_url(team))
+
+
+def test_team_page_shows_a_week_stored_since_it_was_last_read(alice_client, team):
+    alice_client.get(_url(team))
+    closed = formulas.iso_week(timezone.localdate() - dt.timedelta(days=14))
+    snapshot_save(team=team, week=closed)
+    assert closed in alice_client.get(_url(team)).content.decode()

@@ -97,6 +97,7 @@ def samples(team, alice):
             payload_hash="",
             status="conflict",
         ).pk,
+        "month": "2026-01",
         **_rota_samples(team, alice),
     }
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from teams import services
-from teams.demo import SEEDERS
+from teams.demo import SEEDERS, members_joined_before_history
 from teams.models import Role, RoleHolding, Team, User
 from teams.selectors import is_member
 
@@ -77,6 +78,7 @@ class Command(BaseCommand):
                     user = self._person(name, email)
                     if not is_member(team=team, user=user):
                         services.member_add(team=team, user=user, job_title=job)
+                members_joined_before_history(team, timezone.localdate())
                 members = [User.objects.get(email=email) for _, email, _ in spec["members"]]
                 for role_name, description, holder_index in spec["roles"]:
                     role = Role.objects.for_team(team).filter(name=role_name).first()
