@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -138,12 +139,13 @@ class Postgres:
     """A private PostgreSQL cluster in ``folder`` (trust auth, loopback only), for drills that
     restart it. Runs as the ``postgres`` user when started by root, as initdb requires."""
 
-    def __init__(self, *, folder: Path, port: int | None = None) -> None:
-        self.folder, self.port = folder, port or free_port()
+    def __init__(self, *, port: int | None = None) -> None:
+        # Its own folder under /tmp: the postgres user cannot enter root's private temp dirs.
+        self.folder, self.port = Path(tempfile.mkdtemp(prefix="patch-pg-")), port or free_port()
         self.bin = postgres_bin()
         if self.bin is None:
             raise RuntimeError("PostgreSQL server binaries not found in /usr/lib/postgresql")
-        self.data = folder / "data"
+        self.data = self.folder / "data"
 
     def url(self, name: str) -> str:
         return f"postgres://postgres@{HOST}:{self.port}/{name}"
@@ -152,10 +154,11 @@ class Postgres:
         command = [str(self.bin / args[0]), *args[1:]]
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=120)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        if done.returncode:
+            raise RuntimeError(f"{args[0]} failed: {done.stderr or done.stdout}")
 
     def init(self) -> Postgres:
-        self.folder.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync")
@@ -172,6 +175,12 @@ class Postgres:
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        """Stop the cluster if it runs and delete its folder."""
+        if (self.data / "postmaster.pid").exists():
+            self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def create_database(self, name: str) -> str:
         self._run("createdb", "-h", HOST, "-p", str(self.port), "-U", "postgres", name)

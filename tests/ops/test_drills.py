@@ -9,103 +9,110 @@ The suite's drills are short; ``python -m bench.load drills`` runs them at full 
 from __future__ import annotations
 
 import asyncio
-import time
+import json
+import os
+import subprocess
+import sys
 
+import psycopg
 import pytest
 
-from bench.load.run import connect, tablets_from
+from bench.load import drills, stack
+from bench.load.run import tablets_from
 from caseload.models import VisitRecord
 from teams.models import Presence, Team
 from teams.selectors import online_user_ids
-from tests.ops.helpers import event_for, ops_env
-
-pytestmark = pytest.mark.django_db(transaction=True)
+from tests.ops.helpers import ops_env
 
 REDIS_DOWN_SECONDS = 8
 
 
+@pytest.mark.django_db(transaction=True)
 def test_redis_stopped_while_tablets_record_visits_loses_nothing(
     world, worker_id, servers, own_redis
 ):
     env = ops_env(worker_id, redis_url=own_redis.url)
     first, second = servers(env), servers(env)
     tablets = tablets_from(world, [first.url, second.url])
-    statuses: list[tuple[str, int, str]] = []
 
-    async def record(tablet, visit: str) -> None:
-        status, body, _ = await tablet.sync([tablet.visit_record(visit)])
-        statuses.append(("sync", status, body.get("results", [{}])[0].get("status", "")))
+    outcome = asyncio.run(
+        drills.redis_outage(
+            tablets, stop=own_redis.stop, start=own_redis.start, seconds=REDIS_DOWN_SECONDS
+        )
+    )
 
-    async def scenario() -> bool:
-        try:
-            await connect(tablets)
-            own_redis.stop()
-            deadline = time.monotonic() + REDIS_DOWN_SECONDS
-            n = 0
-            while time.monotonic() < deadline:
-                for tablet in tablets:
-                    await record(tablet, tablet.visits[n])
-                    statuses.append(("today", await tablet.get(f"/t/{tablet.team}/today/"), ""))
-                n += 1
-                await asyncio.sleep(1)
-            own_redis.start()
-            # Sockets come back (live.js reconnects and refreshes its live regions), and the
-            # next change reaches every teammate again.
-            await asyncio.gather(*(t.wait_open(timeout=60) for t in tablets))
-            await asyncio.sleep(2)  # let every socket finish joining its groups
-            writer, *others = tablets
-            visit = writer.visits[-1]
-            await record(writer, visit)
-            arrived = await asyncio.gather(
-                *(event_for(t, "visit-changed", visit=visit) for t in others)
-            )
-            return all(arrived)
-        finally:
-            await asyncio.gather(*(t.close() for t in tablets))
-
-    resumed = asyncio.run(scenario())
-
-    assert {s for s in statuses if s[0] == "today"} == {("today", 200, "")}
-    assert {s for s in statuses if s[0] == "sync"} == {("sync", 200, "applied")}
-    written = sum(1 for s in statuses if s[0] == "sync")
-    assert VisitRecord.objects.count() == written
-    assert resumed, "live updates did not resume after Redis came back"
+    assert set(outcome.pages) == {200}
+    assert set(outcome.syncs) == {(200, "applied")}
+    assert VisitRecord.objects.count() == outcome.writes
+    assert outcome.resumed, "live updates did not resume after Redis came back"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_killed_daphne_sockets_reconnect_to_another_and_presence_recovers(
     world, worker_id, servers, own_redis
 ):
     env = ops_env(worker_id, redis_url=own_redis.url)
     doomed, survivor = servers(env), servers(env)
-    tablets = tablets_from(world, [doomed.url, survivor.url])
+    tablets = tablets_from(world, [doomed.url])
     for tablet in tablets:
         tablet.servers = [doomed.url, survivor.url]
     moved = tablets[0]
 
-    async def scenario() -> tuple[int, bool]:
-        try:
-            await connect(tablets)
-            first_connects = moved.connects
-            doomed.kill()
-            await asyncio.sleep(0.5)
-            await moved.wait_open(timeout=60)
-            reconnects = moved.connects - first_connects
-            # The proxy now sends HTTP to the survivor too.
-            writer = tablets[1]
-            writer.servers = [survivor.url]
-            visit = writer.visits[0]
-            status, _, _ = await writer.sync([writer.visit_record(visit)])
-            assert status == 200
-            return reconnects, await event_for(moved, "visit-changed", visit=visit)
-        finally:
-            await asyncio.gather(*(t.close() for t in tablets))
+    outcome = asyncio.run(drills.daphne_killed(tablets, kill=doomed.kill, survivor=survivor.url))
 
-    reconnects, arrived = asyncio.run(scenario())
-
-    team = Team.objects.get(slug=world["tablets"][0]["team"])
-    assert reconnects == 1
-    assert arrived, "the socket that moved to the surviving process gets no events"
-    assert {t["user"] for t in world["tablets"]} <= online_user_ids(team=team)
+    team = Team.objects.get(slug=moved.team)
+    assert outcome.reconnects == 1
+    assert outcome.resumed, "the socket that moved to the surviving process gets no events"
+    assert {t.user for t in tablets} <= online_user_ids(team=team)
     # The moved socket has a new row; the dead process's row is never refreshed again, so it
     # stops counting after PRESENCE_TIMEOUT (tests/teams/test_presence.py).
     assert Presence.objects.filter(user_id=moved.user).count() == 2
+
+
+@pytest.fixture
+def own_postgres():
+    """A PostgreSQL cluster of this test's own, migrated, which the drill restarts."""
+    if reason := stack.missing(postgres=True):
+        pytest.skip(reason)
+    cluster = stack.Postgres()
+    try:
+        yield cluster.init().start()
+    finally:
+        cluster.remove()
+
+
+def _manage(env: dict[str, str], *args: str) -> str:
+    return subprocess.run(
+        [sys.executable, *args], env=env, check=True, capture_output=True, text=True, timeout=300
+    ).stdout
+
+
+def test_postgres_restarted_mid_sync_answers_503_and_applies_each_change_once(
+    own_postgres, servers
+):
+    url = own_postgres.create_database("patch_drill")
+    env = {**os.environ, "DATABASE_URL": url, "DATABASE_POOL": "1,4", "DEBUG": "false"}
+    env.update(DATABASE_POOL_TIMEOUT="3", LOG_LEVEL="WARNING")
+    env.pop("REDIS_URL", None)
+    _manage(env, "manage.py", "migrate", "--noinput", "-v", "0")
+    world = json.loads(_manage(env, "-m", "bench.load.build", "1", "1", "1"))
+    server = servers(env)
+    (tablet,) = tablets_from(world, [server.url])
+
+    def restart() -> None:
+        own_postgres.stop()
+        own_postgres.start()
+
+    outcome = asyncio.run(drills.postgres_restart(tablet, restart=restart, mutations=200))
+
+    statuses = {status for status, _ in outcome.syncs}
+    assert 503 in statuses, "the restart fell between batches: nothing was tested"
+    assert statuses <= {200, 503}
+    assert outcome.retry_after == {"5"}
+    assert outcome.writes == outcome.sent
+    with psycopg.connect(url) as conn:
+        entries = conn.execute("SELECT count(*) FROM caseload_timeentry").fetchone()[0]
+        kept = conn.execute(
+            "SELECT count(*) FROM caseload_syncmutation WHERE original AND status = 'applied'"
+        ).fetchone()[0]
+    assert (entries, kept) == (outcome.sent, outcome.sent)

@@ -6,8 +6,9 @@ import asyncio
 
 import pytest
 
+from bench.load.drills import wait_for_event
 from bench.load.run import connect, tablets_from
-from tests.ops.helpers import event_for, ops_env
+from tests.ops.helpers import ops_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,7 +28,7 @@ def test_visit_recorded_through_one_process_reaches_a_teammate_on_another(
             await connect([listener, writer])
             visit = writer.visits[0]
             status, body, _ = await writer.sync([writer.visit_record(visit)])
-            return status, body, await event_for(listener, "visit-changed", visit=visit)
+            return status, body, await wait_for_event(listener, "visit-changed", visit=visit)
         finally:
             await asyncio.gather(listener.close(), writer.close())
 
