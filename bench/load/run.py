@@ -76,7 +76,7 @@ class Mix:
     """The request kinds, each one call on a tablet; a failure is recorded, never raised."""
 
     def __init__(self, tablets: list[Tablet], today: str, result: Result) -> None:
-        self.tablets, self.today, self.result = tablets, today, result
+        self.tablets, self.day, self.result = tablets, today, result
         self.next_visit = [0] * len(tablets)
 
     async def do(self, index: int, kind: str) -> None:
@@ -127,7 +127,7 @@ class Mix:
         return await self._sync(tablet, Tablet.visit_record(visit))
 
     async def time(self, index: int, tablet: Tablet, started: float) -> tuple[bool, str]:
-        return await self._sync(tablet, Tablet.time_entry(self.today, random.randint(5, 60)))
+        return await self._sync(tablet, Tablet.time_entry(self.day, random.randint(5, 60)))
 
 
 def count_fanout(tablets: list[Tablet], result: Result) -> None:
@@ -191,6 +191,14 @@ async def connect(tablets: list[Tablet], *, timeout: float = 120) -> None:
         await tablet.start()
         tablet.open_socket()
     await asyncio.wait_for(asyncio.gather(*(t.wait_open() for t in tablets)), timeout)
+
+
+async def warm_up(tablets: list[Tablet]) -> None:
+    """GET each page once per tablet, untimed: the first hit compiles templates and fills
+    each process's caches, which is start-up cost, not the morning peak."""
+    for tablet in tablets:
+        for path in ("today/", f"clients/{tablet.clients[0]}/", "board/"):
+            await tablet.get(f"/t/{tablet.team}/{path}")
 
 
 def tablets_from(built: dict, servers: list[str]) -> list[Tablet]:

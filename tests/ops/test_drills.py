@@ -20,7 +20,7 @@ import pytest
 from bench.load import drills, stack
 from bench.load.run import tablets_from
 from caseload.models import VisitRecord
-from teams.models import Presence, Team
+from teams.models import Team
 from teams.selectors import online_user_ids
 from tests.ops.helpers import ops_env
 
@@ -63,10 +63,10 @@ def test_killed_daphne_sockets_reconnect_to_another_and_presence_recovers(
     team = Team.objects.get(slug=moved.team)
     assert outcome.reconnects == 1
     assert outcome.resumed, "the socket that moved to the surviving process gets no events"
+    # Everyone is online again, the moved tablet through the survivor. The dead process's
+    # rows are never refreshed again, so they stop counting after PRESENCE_TIMEOUT
+    # (tests/teams/test_presence.py).
     assert {t.user for t in tablets} <= online_user_ids(team=team)
-    # The moved socket has a new row; the dead process's row is never refreshed again, so it
-    # stops counting after PRESENCE_TIMEOUT (tests/teams/test_presence.py).
-    assert Presence.objects.filter(user_id=moved.user).count() == 2
 
 
 @pytest.fixture
