@@ -21,6 +21,7 @@ import asyncio
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import tempfile
@@ -116,7 +117,7 @@ async def measure(tablets, *, today: str, rates: list[float], seconds: float, li
     results = []
     try:
         await connect(tablets)
-        say(f"   {len(tablets)} sockets open; warming up (each page once per tablet, untimed)")
+        say(f"   {len(tablets)} sockets open; warming up (each page for 20 tablets, untimed)")
         await warm_up(tablets)
         for rate in rates:
             say(f"== {rate:g} requests/s offered for {seconds:g} s")
@@ -293,6 +294,8 @@ def main() -> None:
     parser.add_argument("--redis-seconds", type=float, default=60)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
+    # Stop like Ctrl+C on SIGTERM too, so every server started here is stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args.rates = [float(r) for r in args.rates.split(",")]
     if reason := stack.missing(postgres=args.mode != "embedded"):
         sys.exit(reason)

@@ -194,11 +194,16 @@ async def connect(tablets: list[Tablet], *, timeout: float = 120) -> None:
 
 
 async def warm_up(tablets: list[Tablet]) -> None:
-    """GET each page once per tablet, untimed: the first hit compiles templates and fills
+    """GET each page for a few tablets, untimed: the first hits compile templates and fill
     each process's caches, which is start-up cost, not the morning peak."""
-    for tablet in tablets:
-        for path in ("today/", f"clients/{tablet.clients[0]}/", "board/"):
-            await tablet.get(f"/t/{tablet.team}/{path}")
+    gate = asyncio.Semaphore(8)
+
+    async def warm(tablet: Tablet) -> None:
+        async with gate:
+            for path in ("today/", f"clients/{tablet.clients[0]}/", "board/"):
+                await tablet.get(f"/t/{tablet.team}/{path}")
+
+    await asyncio.gather(*(warm(t) for t in tablets[:20]))
 
 
 def tablets_from(built: dict, servers: list[str]) -> list[Tablet]:
