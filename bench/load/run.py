@@ -160,7 +160,8 @@ async def drive(
         await asyncio.sleep(random.uniform(0, think))  # do not start in step
         while time.monotonic() < end:
             await mix.do(index, random.choices(kinds, weights)[0])
-            await asyncio.sleep(random.expovariate(1 / think))
+            pause = random.expovariate(1 / think)
+            await asyncio.sleep(max(0.0, min(pause, end - time.monotonic())))
 
     async def progress() -> None:
         started = time.monotonic()
