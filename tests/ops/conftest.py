@@ -2,7 +2,8 @@
 
 Every process here is the test's own child on a port of its own, so stopping Redis or
 restarting PostgreSQL never touches the services other tests (or other test workers) share.
-The tests run one at a time in their own xdist group: each starts two or three servers.
+The tests that start servers run one at a time in their own xdist group (with
+``--dist loadgroup``, as ``scripts/dev test`` runs): each starts two or three.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ import pytest
 from bench.load import stack
 from bench.load.build import build
 
+SERVER_FIXTURES = {"servers", "own_redis", "own_postgres"}
+
 
 def pytest_collection_modifyitems(items):
     here = str(Path(__file__).parent)
     for item in items:
-        if str(item.fspath).startswith(here):
+        if str(item.fspath).startswith(here) and SERVER_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.slow)
             item.add_marker(pytest.mark.xdist_group("ops"))
 
