@@ -82,7 +82,11 @@ class Daphne:
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
-        _wait_for(lambda: _answers_http(self.port), "daphne", self.process, self.log)
+        try:
+            _wait_for(lambda: _answers_http(self.port), "daphne", self.process, self.log)
+        except RuntimeError:
+            _stop(self.process)  # never leave a half-started server behind
+            raise
         return self
 
     def kill(self) -> None:
@@ -122,7 +126,11 @@ class Redis:
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
-        _wait_for(self._pong, "redis-server", self.process, self.log)
+        try:
+            _wait_for(self._pong, "redis-server", self.process, self.log)
+        except RuntimeError:
+            _stop(self.process)
+            raise
         return self
 
     def stop(self) -> None:
