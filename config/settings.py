@@ -149,6 +149,23 @@ def sqlite_database(name: str) -> dict:
     return settings
 
 
+def database_pool(value: str) -> dict | None:
+    """Read DATABASE_POOL ``min,max`` into psycopg pool options (docs/deploy.md).
+
+    A request waits at most DATABASE_POOL_TIMEOUT seconds for a connection, then fails as the
+    database being unavailable (503 with Retry-After) rather than hanging while it restarts.
+    """
+    if not value:
+        return None
+    try:
+        low, high = (int(part) for part in value.split(","))
+    except ValueError:
+        raise ImproperlyConfigured(f"DATABASE_POOL must be min,max, not {value!r}") from None
+    if not 0 <= low <= high or high < 1:
+        raise ImproperlyConfigured(f"DATABASE_POOL needs 0 <= min <= max, max >= 1: {value!r}")
+    return {"min_size": low, "max_size": high, "timeout": env_int("DATABASE_POOL_TIMEOUT", 10)}
+
+
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     url_database = dj_database_url.parse(
@@ -156,6 +173,11 @@ if DATABASE_URL:
     )
     if url_database["ENGINE"] == "django.db.backends.sqlite3":
         url_database = sqlite_database(url_database["NAME"])
+    elif pool := database_pool(env_str("DATABASE_POOL")):
+        url_database.setdefault("OPTIONS", {})["pool"] = pool
+        url_database["CONN_MAX_AGE"] = 0  # the pool keeps connections instead
+        # Take only connections that still work from the pool, e.g. after PostgreSQL restarts.
+        url_database["CONN_HEALTH_CHECKS"] = True
     DATABASES = {"default": url_database}
 else:
     DATABASES = {

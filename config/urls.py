@@ -56,3 +56,5 @@ urlpatterns = [
     path("t/<slug:team_slug>/insights/", include("insights.urls")),
     path("t/<slug:team_slug>/", include("teams.urls")),
 ]
+
+handler500 = "config.errors.server_error"

@@ -67,7 +67,12 @@ def publish(team: Team, event: str, **ids: str | int) -> None:
 
 def _send(group: str, message: dict[str, str]) -> None:
     layer = get_channel_layer()
-    async_to_sync(layer.group_send)(group, message)
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:
+        # Whatever the layer raises (Redis away, a full channel), the change is committed: the
+        # request must not fail for it. Sockets that missed it refresh when they reconnect.
+        log.warning("live event %s not sent", message, exc_info=True)
     if _relays(layer):
         try:
             relay.write(group=group, message=message)

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
 from caseload import services
@@ -161,8 +161,8 @@ def _outcome(team: Team, author: User, raw: dict[str, Any]) -> dict[str, Any]:
         reason = " ".join(error.messages)
     except IntegrityError:
         reason = _("The change clashes with a row that already exists.")
-    except OperationalError:
-        raise
+    except (OperationalError, InterfaceError):
+        raise  # the database is away: the whole batch answers 503 and the device resends it
     except Exception:
         logger.exception("sync: unexpected error applying a %s mutation", stored.get("kind"))
         reason = _("The server could not apply this change; it is kept for you to check.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from caseload import sync as sync_service
 from caseload.views.common import (
     team_context,
 )
+from config.errors import database_unavailable
 from teams.access import TeamRequest, keep_private, team_for_member, team_view
 
 
@@ -45,9 +46,9 @@ def sync(request: HttpRequest, team_slug: str) -> JsonResponse:
         results = sync_service.sync_batch(
             team=team, author=request.user, device=device, mutations=mutations
         )
-    except OperationalError:
+    except (OperationalError, InterfaceError):
         # The database is busy or away: nothing of this item was stored; the device retries.
-        return _json_error(503, _("The server is busy. Your changes are kept and sent later."))
+        return database_unavailable(request)
     return JsonResponse({"results": results})
 
 
