@@ -18,7 +18,7 @@ SERVICE_LABELS = {
 class JoinForm(forms.Form):
     region = forms.ChoiceField(
         label=_("Region"),
-        choices=[(code, code) for code in schema.REGIONS],
+        choices=list(schema.REGIONS.items()),
         error_messages={"required": _("Choose the team's region.")},
     )
     service_type = forms.ChoiceField(

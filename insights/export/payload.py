@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from disclosure import schema
-from disclosure.control import Cell, Published, protect_team_week
+from disclosure.control import Cell, Published, check, protect_team_week
 from insights import formulas as f
 from insights.pvi import PULSE_KEYS, ClientRating
 
@@ -28,9 +28,8 @@ HOURS_CATEGORY: dict[str, str] = {
     f.LEAVE: "leave",
     f.UNRECORDED: "not_recorded",
 }
-PAID = "paid"
+PAID = schema.ELEMENTS["HOURS"].total
 POOL_WEEKS = 4  # pulse and client answers are pooled over this many weeks before they leave
-SIZE_BANDS = ((4, "1-4"), (8, "5-8"), (12, "9-12"))
 
 
 @dataclass(frozen=True)
@@ -40,10 +39,6 @@ class TeamWeekCells:
     cells: tuple[Cell, ...]
     staff: int
     clients: int
-
-
-def size_band(staff: int) -> str:
-    return next((band for top, band in SIZE_BANDS if staff <= top), "13+")
 
 
 def _ones(n: int) -> tuple[float, ...]:
@@ -126,7 +121,10 @@ def week_cells(figures: Mapping[str, Any], earlier: Sequence[Mapping[str, Any]])
     visits = figures["visits"]
     cells = [
         *_hours(members),
-        *(Cell("VISITS", status, _ones(visits.get(status, 0))) for status in _VISIT_STATUSES),
+        *(
+            Cell("VISITS", status, _ones(visits.get(status, 0)))
+            for status in schema.ELEMENTS["VISITS"].categories
+        ),
         Cell("CLIENTS", "caseload", _ones(figures["caseload"])),
         *_continuity(figures["continuity"]),
         *_outcomes(figures["outcomes"]),
@@ -136,11 +134,17 @@ def week_cells(figures: Mapping[str, Any], earlier: Sequence[Mapping[str, Any]])
     return TeamWeekCells(cells=tuple(cells), staff=len(members), clients=int(figures["caseload"]))
 
 
-_VISIT_STATUSES = ("planned", "done", "missed", "cancelled")
+def protect(cells: TeamWeekCells) -> tuple[list[Published], list[str]]:
+    """Apply the disclosure rules, then audit the result with disclosure's independent check.
 
-
-def protect(cells: TeamWeekCells) -> list[Published]:
-    return protect_team_week(cells.cells, staff=cells.staff, clients=cells.clients)
+    Returns the published cells and the rules the output breaks (empty when none): a week
+    with problems is shown to the team but never queued.
+    """
+    try:
+        published = protect_team_week(cells.cells, staff=cells.staff, clients=cells.clients)
+    except ValueError as error:  # figures that do not add up: nothing leaves, the team is told
+        return [], [str(error)]
+    return published, check(published, cells.cells, staff=cells.staff, clients=cells.clients)
 
 
 def build(
@@ -154,30 +158,17 @@ def build(
     published: Sequence[Published],
 ) -> dict[str, Any]:
     """The data value set for one team-week, exactly as it will be signed and sent."""
-    return {
-        "dataSet": "patch-team-week",
-        "schemaVersion": schema.SCHEMA_VERSION,
-        "period": week,
-        "orgUnit": org_unit,
-        "completeDate": week,
-        "revision": revision,
-        "attributes": {
-            "region": region,
-            "serviceType": service_type,
-            "sizeBand": size_band(staff),
-        },
-        "dataValues": [
-            {
-                "dataElement": cell.element,
-                "category": cell.category,
-                "value": cell.value,
-                "status": cell.status,
-            }
-            for cell in published
-        ],
-    }
+    return schema.build_payload(
+        period=week,
+        org_unit=org_unit,
+        revision=revision,
+        region=region,
+        service_type=service_type,
+        size_band=schema.size_band(staff),
+        values=published,
+    )
 
 
 def published_part(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """What a revision is judged on: the published values and attributes, not the number."""
-    return {"attributes": payload["attributes"], "dataValues": payload["dataValues"]}
+    """What a revision is judged on: everything but its number (values, attributes, team)."""
+    return {key: value for key, value in payload.items() if key != "revision"}

@@ -36,6 +36,7 @@ class Preview:
     payload: dict[str, Any]
     published: list[Published]
     cells: payload.TeamWeekCells
+    problems: list[str]  # rules the output breaks (disclosure.check) or schema errors
 
 
 def preview(*, team: Team, week: str, enrolment: CommonsEnrolment, revision: int) -> Preview | None:
@@ -53,7 +54,7 @@ def preview(*, team: Team, week: str, enrolment: CommonsEnrolment, revision: int
     if not rows or rows[0][0] != week:
         return None
     cells = payload.week_cells(rows[0][1], [figures for _, figures in rows[1:]])
-    published = payload.protect(cells)
+    published, problems = payload.protect(cells)
     built = payload.build(
         week=week,
         org_unit=enrolment.org_unit,
@@ -63,7 +64,7 @@ def preview(*, team: Team, week: str, enrolment: CommonsEnrolment, revision: int
         staff=cells.staff,
         published=published,
     )
-    return Preview(week=week, payload=built, published=published, cells=cells)
+    return Preview(week=week, payload=built, published=published, cells=cells, problems=problems)
 
 
 def latest_sending(*, team: Team, week: str) -> Sending | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from disclosure import schema, signing
 from insights.export import selectors
-from insights.export.payload import published_part, size_band
+from insights.export.payload import published_part
 from insights.models import CommonsEnrolment, Sending, SendingStatus, WeeklySnapshot
 from teams import audit
 from teams.models import Membership, Team, User
@@ -123,7 +122,7 @@ def _enrol(*, base: str, team: Team, region: str, service_type: str) -> tuple[st
     """Register the team with the hub; return (org unit, key). The key is never logged."""
     staff = Membership.objects.for_team(team).current().count()
     body = json.dumps(
-        {"region": region, "serviceType": service_type, "sizeBand": size_band(staff)}
+        {"region": region, "serviceType": service_type, "sizeBand": schema.size_band(staff)}
     ).encode()
     token = getattr(settings, "COMMONS_ENROL_TOKEN", "")
     try:
@@ -187,6 +186,10 @@ def sending_queue(*, team: Team, week: str, now: datetime | None = None) -> Send
         revision = latest.revision + 1 if latest else 1
         built = selectors.preview(team=team, week=week, enrolment=enrolment, revision=revision)
         if built is None:
+            return None
+        problems = built.problems + (schema.validate(built.payload) if not built.problems else [])
+        if problems:
+            log.warning("commons: team %s %s not queued: %s", team.pk, week, "; ".join(problems))
             return None
         if latest and published_part(latest.payload) == published_part(built.payload):
             return None
@@ -267,13 +270,9 @@ def _attempt(pk: int, *, base: str, now: datetime) -> int:
         return 0
     sending, enrolment = claimed
     body = json.dumps(sending.payload, separators=(",", ":"), sort_keys=True).encode()
-    timestamp, nonce = int(now.timestamp()), secrets.token_hex(16)
-    headers = {
-        signing.HEADER_TEAM: enrolment.org_unit,
-        signing.HEADER_TIMESTAMP: str(timestamp),
-        signing.HEADER_NONCE: nonce,
-        signing.HEADER_SIGNATURE: signing.sign(enrolment.key, body, timestamp, nonce),
-    }
+    headers = signing.headers(
+        team=enrolment.org_unit, key=enrolment.key, body=body, timestamp=int(now.timestamp())
+    )
     try:
         answer = post(f"{base}api/v1/datavaluesets/", body, headers)
     except OSError:

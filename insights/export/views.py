@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from disclosure import schema
 from insights.codes import BY_CODE
 from insights.export import selectors, services
 from insights.export.forms import JoinForm
@@ -19,12 +20,20 @@ from teams.access import Access, TeamRequest, team_context, team_view
 
 # Why a cell is withheld, in the team's words (the codes are disclosure's, like OBS_STATUS).
 REASONS = {
-    "W": gettext_lazy("The whole week is withheld: fewer than 5 staff or 5 clients contributed."),
-    "C": gettext_lazy("A small count (1 to 7): it could point to one person."),
-    "D": gettext_lazy("One person's share is more than half of this figure."),
-    "P": gettext_lazy("Others could estimate one person's share too closely (the p% rule)."),
-    "S": gettext_lazy("Hidden so that another hidden figure cannot be worked out from totals."),
-    "T": gettext_lazy("Too few teams."),
+    schema.WITHHELD: gettext_lazy(
+        "The whole week is withheld: fewer than 5 staff or 5 clients contributed."
+    ),
+    schema.SMALL_COUNT: gettext_lazy("A small count (1 to 7): it could point to one person."),
+    schema.DOMINANCE: gettext_lazy(
+        "One contributor gives more than half of this figure, so it would say too much about them."
+    ),
+    schema.P_PERCENT: gettext_lazy(
+        "Others could estimate one person's share too closely (the p% rule)."
+    ),
+    schema.SECONDARY: gettext_lazy(
+        "Hidden so that another hidden figure cannot be worked out from totals."
+    ),
+    schema.TOO_FEW_TEAMS: gettext_lazy("Too few teams."),
 }
 ELEMENTS = {
     "HOURS": gettext_lazy("Hours"),

@@ -13,9 +13,9 @@ from django.test import Client
 
 from caseload.models import Handover, Note, TimeEntry, VisitStatus
 from insights.export import selectors, services
-from insights.services import client_answer_save, pulse_answer, snapshot_save
 from insights.models import Sending
 from insights.pvi import PULSE_KEYS
+from insights.services import client_answer_save, pulse_answer, snapshot_save
 from teams.models import Role
 from tests.factories import ClientFactory, MembershipFactory, TeamFactory, UserFactory, VisitFactory
 from tests.insights.export.conftest import NOW, WEEK

@@ -123,13 +123,13 @@ def test_a_sending_is_signed_with_the_teams_key(team, joined, hub):
     assert services.send_due() == 1
     url, body, headers = hub.posted[0]
     assert url == f"{HUB}api/v1/datavaluesets/"
-    assert headers[signing.HEADER_TEAM] == "t-0123456789"
+    assert headers[signing.TEAM_HEADER] == "t-0123456789"
     assert signing.verify(
         "s3cret-key-value",
         body,
-        int(headers[signing.HEADER_TIMESTAMP]),
-        headers[signing.HEADER_NONCE],
-        headers[signing.HEADER_SIGNATURE],
+        int(headers[signing.TIMESTAMP_HEADER]),
+        headers[signing.NONCE_HEADER],
+        headers[signing.SIGNATURE_HEADER],
     )
     assert json.loads(body) == Sending.objects.for_team(team).get().payload
 
