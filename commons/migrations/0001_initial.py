@@ -5,86 +5,163 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='RegisteredTeam',
+            name="RegisteredTeam",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(max_length=12, unique=True, verbose_name='reference')),
-                ('region', models.CharField(max_length=9, verbose_name='region')),
-                ('service_type', models.CharField(max_length=32, verbose_name='service type')),
-                ('size_band', models.CharField(max_length=5, verbose_name='size band')),
-                ('key_salt', models.CharField(max_length=32)),
-                ('enrolled_at', models.DateTimeField(verbose_name='enrolled at')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ref", models.CharField(max_length=12, unique=True, verbose_name="reference")),
+                ("region", models.CharField(max_length=9, verbose_name="region")),
+                ("service_type", models.CharField(max_length=32, verbose_name="service type")),
+                ("size_band", models.CharField(max_length=5, verbose_name="size band")),
+                ("key_salt", models.CharField(max_length=32)),
+                ("enrolled_at", models.DateTimeField(verbose_name="enrolled at")),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="revoked at"),
+                ),
             ],
             options={
-                'verbose_name': 'registered team',
+                "verbose_name": "registered team",
             },
         ),
         migrations.CreateModel(
-            name='ImportLog',
+            name="ImportLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(blank=True, max_length=8)),
-                ('received_at', models.DateTimeField(db_index=True)),
-                ('http_status', models.PositiveSmallIntegerField()),
-                ('outcome', models.CharField(choices=[('imported', 'Imported'), ('dry_run', 'Dry run'), ('malformed', 'Malformed'), ('unauthorised', 'Bad or missing signature'), ('revoked', 'Revoked key'), ('replay', 'Replay'), ('schema', 'Schema violation'), ('stale', 'Stale revision'), ('too_large', 'Too large')], max_length=16)),
-                ('imported', models.PositiveIntegerField(default=0)),
-                ('updated', models.PositiveIntegerField(default=0)),
-                ('ignored', models.PositiveIntegerField(default=0)),
-                ('team', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to='commons.registeredteam')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(blank=True, max_length=8)),
+                ("received_at", models.DateTimeField(db_index=True)),
+                ("http_status", models.PositiveSmallIntegerField()),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("imported", "Imported"),
+                            ("dry_run", "Dry run"),
+                            ("malformed", "Malformed"),
+                            ("unauthorised", "Bad or missing signature"),
+                            ("revoked", "Revoked key"),
+                            ("replay", "Replay"),
+                            ("schema", "Schema violation"),
+                            ("stale", "Stale revision"),
+                            ("too_large", "Too large"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("imported", models.PositiveIntegerField(default=0)),
+                ("updated", models.PositiveIntegerField(default=0)),
+                ("ignored", models.PositiveIntegerField(default=0)),
+                (
+                    "team",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="commons.registeredteam",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DataValueSet',
+            name="DataValueSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=8, verbose_name='period')),
-                ('week_start', models.DateField(db_index=True, verbose_name='week starting')),
-                ('revision', models.PositiveIntegerField(verbose_name='revision')),
-                ('region', models.CharField(max_length=9, verbose_name='region')),
-                ('service_type', models.CharField(max_length=32, verbose_name='service type')),
-                ('size_band', models.CharField(max_length=5, verbose_name='size band')),
-                ('first_received_at', models.DateTimeField(verbose_name='first received at')),
-                ('received_at', models.DateTimeField(verbose_name='received at')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='value_sets', to='commons.registeredteam')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=8, verbose_name="period")),
+                ("week_start", models.DateField(db_index=True, verbose_name="week starting")),
+                ("revision", models.PositiveIntegerField(verbose_name="revision")),
+                ("region", models.CharField(max_length=9, verbose_name="region")),
+                ("service_type", models.CharField(max_length=32, verbose_name="service type")),
+                ("size_band", models.CharField(max_length=5, verbose_name="size band")),
+                ("first_received_at", models.DateTimeField(verbose_name="first received at")),
+                ("received_at", models.DateTimeField(verbose_name="received at")),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="value_sets",
+                        to="commons.registeredteam",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DataValue',
+            name="DataValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('element', models.CharField(max_length=20, verbose_name='data element')),
-                ('category', models.CharField(max_length=20, verbose_name='category')),
-                ('value', models.FloatField(null=True, verbose_name='value')),
-                ('status', models.CharField(blank=True, max_length=1, verbose_name='status')),
-                ('value_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='commons.datavalueset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("element", models.CharField(max_length=20, verbose_name="data element")),
+                ("category", models.CharField(max_length=20, verbose_name="category")),
+                ("value", models.FloatField(null=True, verbose_name="value")),
+                ("status", models.CharField(blank=True, max_length=1, verbose_name="status")),
+                (
+                    "value_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="commons.datavalueset",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('value_set', 'element', 'category'), name='commons_one_value_per_cell')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("value_set", "element", "category"),
+                        name="commons_one_value_per_cell",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Nonce',
+            name="Nonce",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.CharField(max_length=64)),
-                ('seen_at', models.DateTimeField(db_index=True)),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='commons.registeredteam')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.CharField(max_length=64)),
+                ("seen_at", models.DateTimeField(db_index=True)),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="commons.registeredteam"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('team', 'value'), name='commons_nonce_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("team", "value"), name="commons_nonce_once")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='datavalueset',
-            constraint=models.UniqueConstraint(fields=('team', 'period'), name='commons_one_set_per_week'),
+            model_name="datavalueset",
+            constraint=models.UniqueConstraint(
+                fields=("team", "period"), name="commons_one_set_per_week"
+            ),
         ),
     ]
