@@ -335,3 +335,12 @@ COMMONS_MAX_BODY_BYTES = env_int("COMMONS_MAX_BODY_BYTES", 64 * 1024)
 COMMONS_INGEST_RATE = env_str("COMMONS_INGEST_RATE", "600/min")
 COMMONS_CACHE_SECONDS = env_int("COMMONS_CACHE_SECONDS", 300)
 # --- end commons hub ------------------------------------------------------------------------
+
+# --- Commons export (insights/export/) -------------------------------------------------------
+# The hub this server's teams send their weekly figures to once they join; empty: nothing is
+# sent. Outside production, with the hub mounted here, it defaults to this server's own hub.
+COMMONS_URL = env_str(
+    "COMMONS_URL",
+    f"http://127.0.0.1:{env_int('PORT', 8000)}/commons/" if COMMONS_HUB and not PRODUCTION else "",
+)
+# --- end commons export ---------------------------------------------------------------------

@@ -50,7 +50,7 @@ class Answer:
 
 def hub_url() -> str:
     """The hub's base URL with one trailing slash, or "" when the commons is off."""
-    url = getattr(settings, "COMMONS_URL", "") or ""
+    url = settings.COMMONS_URL
     if not url.startswith(("http://", "https://")):
         return ""
     return url.rstrip("/") + "/"
@@ -124,7 +124,7 @@ def _enrol(*, base: str, team: Team, region: str, service_type: str) -> tuple[st
     body = json.dumps(
         {"region": region, "serviceType": service_type, "sizeBand": schema.size_band(staff)}
     ).encode()
-    token = getattr(settings, "COMMONS_ENROL_TOKEN", "")
+    token = settings.COMMONS_ENROL_TOKEN
     try:
         answer = post(f"{base}api/v1/teams/", body, {"Authorization": f"Bearer {token}"})
     except OSError:
