@@ -95,20 +95,35 @@ class ObservationPage(Schema):
 
 class Category(Schema):
     code: str
-    frontline: bool | None
-    overhead: bool | None
+    group: str | None
 
 
 class Element(Schema):
     code: str
     kind: str
     unit: str
+    description: str
+    total: str | None
     categories: list[Category]
+
+
+class ReasonCode(Schema):
+    code: str
+    meaning: str
+
+
+class Region(Schema):
+    code: str
+    name: str
 
 
 class CodeList(Schema):
     schemaVersion: str  # noqa: N815
     elements: list[Element]
+    statuses: list[ReasonCode]
+    regions: list[Region]
+    serviceTypes: list[str]  # noqa: N815
+    sizeBands: list[str]  # noqa: N815
 
 
 def _errors(*messages: str) -> dict:

@@ -66,11 +66,11 @@ def demo_teams(count: int, *, seed: int = SEED) -> list[DemoTeam]:
 def _member_hours(rng: random.Random, share: float) -> dict[str, float]:
     paid = rng.choice([37.5, 37.5, 30.0, 22.5])
     if rng.random() < 0.08:
-        return {"leave": paid, "paid": paid}
+        return {"leave": paid, "paid": paid}  # a week away
     hours = {cat: round(paid * part * rng.uniform(0.7, 1.3), 1) for cat, part in OVERHEADS.items()}
     hours["direct"] = round(paid * min(share * rng.uniform(0.85, 1.15), 0.8), 1)
     hours["not_recorded"] = round(max(paid - sum(hours.values()), 0.0), 1)
-    hours["paid"] = round(sum(hours.values()), 1)
+    hours["paid"] = sum(hours.values())
     return hours
 
 
@@ -89,7 +89,7 @@ def _cells(team: DemoTeam, rng: random.Random, share: float) -> list[control.Cel
     add("VISITS", "planned", [rng.randint(0, 2) for _ in members])
     add("VISITS", "missed", [int(rng.random() < 0.15) for _ in members])
     add("VISITS", "cancelled", [rng.randint(0, 2) for _ in members])
-    add("CLIENTS", "caseload", [team.clients / team.staff for _ in members])
+    add("CLIENTS", "caseload", [1] * team.clients)  # one contribution per client
     add("CONTINUITY", "visits", done)
     add("CONTINUITY", "top_two", [round(d * rng.uniform(0.45, 0.8)) for d in done])
     for category in ("knowledge", "behaviour", "status"):

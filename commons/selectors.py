@@ -62,18 +62,18 @@ class TeamWeek:
 @dataclass(frozen=True)
 class GroupSpread:
     code: str
-    spread: gate.Quartiles
+    spread: gate.Distribution
 
 
 @dataclass(frozen=True)
 class Dashboard:
     week: date
     period: str
-    frontline: gate.Quartiles
-    trend: list[tuple[date, gate.Quartiles]]
+    frontline: gate.Distribution
+    trend: list[tuple[date, gate.Distribution]]
     by_region: list[GroupSpread]
     by_service_type: list[GroupSpread]
-    components: dict[str, gate.Quartiles]
+    components: dict[str, gate.Distribution]
     completeness: list[WeekCompleteness]
 
 
@@ -163,28 +163,45 @@ def _client_voice(values: Values) -> float | None:
     return _ratio(answers["very_good"] + answers["good"], opinions)
 
 
-COMPONENTS: dict[str, Callable[[Values], float | None]] = {
-    "frontline": frontline_share,
-    "continuity": lambda v: _ratio(
-        v.get(("CONTINUITY", "top_two")), v.get(("CONTINUITY", "visits"))
-    ),
-    "staff_voice": _staff_voice,
-    "client_voice": _client_voice,
-    "outcome_change": lambda v: _ratio(
-        v.get(("OUTCOME_CHANGE", "status")), v.get(("OUTCOME_N", "status"))
-    ),
+def _continuity(values: Values) -> float | None:
+    return _ratio(values.get(("CONTINUITY", "top_two")), values.get(("CONTINUITY", "visits")))
+
+
+def _outcome_change(values: Values) -> float | None:
+    return _ratio(values.get(("OUTCOME_CHANGE", "status")), values.get(("OUTCOME_N", "status")))
+
+
+# Each Public Value Index part as one number per team-week, and the range it can take.
+COMPONENTS: dict[str, tuple[Callable[[Values], float | None], tuple[float, float]]] = {
+    "frontline": (frontline_share, gate.SHARE_BOUNDS),
+    "continuity": (_continuity, gate.SHARE_BOUNDS),
+    "staff_voice": (_staff_voice, gate.SHARE_BOUNDS),
+    "client_voice": (_client_voice, gate.SHARE_BOUNDS),
+    "outcome_change": (_outcome_change, gate.RATING_CHANGE_BOUNDS),
 }
 
 
-def _spread_of(team_weeks: Iterable[TeamWeek], figure: Callable[[Values], float | None]):
-    return gate.spread([x for tw in team_weeks if (x := figure(tw.values)) is not None])
+def _spread_of(
+    team_weeks: Iterable[TeamWeek],
+    figure: Callable[[Values], float | None],
+    *,
+    label: str,
+    bounds: tuple[float, float] = gate.SHARE_BOUNDS,
+) -> gate.Distribution:
+    values = [x for tw in team_weeks if (x := figure(tw.values)) is not None]
+    return gate.spread(values, label=label, bounds=bounds)
 
 
-def _by_group(team_weeks: list[TeamWeek], key: Callable[[TeamWeek], str]) -> list[GroupSpread]:
+def _by_group(
+    team_weeks: list[TeamWeek], key: Callable[[TeamWeek], str], *, label: Callable[[str], str]
+) -> list[GroupSpread]:
     groups: dict[str, list[TeamWeek]] = defaultdict(list)
     for tw in team_weeks:
         groups[key(tw)].append(tw)
-    return [GroupSpread(code, _spread_of(groups[code], frontline_share)) for code in sorted(groups)]
+    return [
+        GroupSpread(code, _spread_of(groups[code], frontline_share, label=label(code)))
+        for code in sorted(groups)
+    ]
 
 
 def dashboard() -> Dashboard | None:
@@ -195,16 +212,34 @@ def dashboard() -> Dashboard | None:
     weeks = weeks_back(last, WEEKS)
     hours = _team_weeks(weeks=weeks, elements=["HOURS"])
     latest = _team_weeks(weeks=[last], elements=COMPONENT_ELEMENTS).get(last, [])
+    period = period_of(last)
     return Dashboard(
         week=last,
-        period=period_of(last),
-        frontline=_spread_of(latest, frontline_share),
-        trend=[(monday, _spread_of(hours.get(monday, []), frontline_share)) for monday in weeks],
-        by_region=_by_group(latest, lambda tw: tw.region),
-        by_service_type=_by_group(latest, lambda tw: tw.service_type),
-        components={name: _spread_of(latest, f) for name, f in COMPONENTS.items()},
+        period=period,
+        frontline=_spread_of(latest, frontline_share, label=_label("frontline", last)),
+        trend=[
+            (m, _spread_of(hours.get(m, []), frontline_share, label=_label("frontline", m)))
+            for m in weeks
+        ],
+        by_region=_by_group(
+            latest, lambda tw: tw.region, label=lambda code: _label("frontline", last, area=code)
+        ),
+        by_service_type=_by_group(
+            latest,
+            lambda tw: tw.service_type,
+            label=lambda code: _label("frontline", last, service=code),
+        ),
+        components={
+            name: _spread_of(latest, f, label=_label(name, last), bounds=bounds)
+            for name, (f, bounds) in COMPONENTS.items()
+        },
         completeness=completeness(weeks=weeks),
     )
+
+
+def _label(figure: str, monday: date, area: str = ALL, service: str = ALL) -> str:
+    """Name a figure for its noise: the dashboard and open data show the same number."""
+    return f"{figure}|{period_of(monday)}|{area}|{service}"
 
 
 # --- Open data ---------------------------------------------------------------------------------
@@ -265,7 +300,7 @@ def _shares(monday: date, team_weeks: list[TeamWeek]) -> list[dict]:
         groups[(ALL, tw.service_type)].append(tw)
     rows = []
     for (area, service), members in sorted(groups.items()):
-        q = _spread_of(members, frontline_share)
+        q = _spread_of(members, frontline_share, label=_label("frontline", monday, area, service))
         for measure, value in (("Q1", q.q1), ("MEDIAN", q.median), ("Q3", q.q3)):
             rows.append(
                 _row(

@@ -125,7 +125,7 @@ def _authenticate(*, body: bytes, headers: Mapping[str, str], now: datetime) -> 
         raise IngestError(401, ImportLog.Outcome.UNAUTHORISED, ["Unknown team or bad signature."])
     if team.revoked_at is not None:
         raise IngestError(401, ImportLog.Outcome.REVOKED, ["This team's key has been revoked."])
-    if abs(now.timestamp() - signed.timestamp) > gate.MAX_SKEW:
+    if not gate.fresh(signed.timestamp, now.timestamp()):
         raise IngestError(401, ImportLog.Outcome.REPLAY, ["The timestamp is too old or too new."])
     key = keys.team_key(ref=team.ref, salt=team.key_salt)
     if not gate.verify(key=key, body=body, signed=signed):
@@ -170,20 +170,21 @@ def _validate(payload: dict, *, team: RegisteredTeam) -> str:
     return payload["period"]
 
 
-def _cells(payload: dict) -> tuple[dict[Cell, Entry], list[dict[str, str]]]:
-    """Read the data values; a repeated cell keeps its first value and is reported."""
-    cells: dict[Cell, Entry] = {}
-    conflicts = []
-    for item in payload["dataValues"]:
-        cell = (item["dataElement"], item["category"])
-        if cell in cells:
-            conflicts.append(
-                {"dataElement": cell[0], "category": cell[1], "reason": "duplicate: first kept"}
-            )
-            continue
-        value = item["value"]
-        cells[cell] = (None if value is None else float(value), item.get("status") or "")
-    return cells, conflicts
+def _cells(payload: dict) -> dict[Cell, Entry]:
+    return {
+        (item["dataElement"], item["category"]): (
+            None if item["value"] is None else float(item["value"]),
+            item["status"] or "",
+        )
+        for item in payload["dataValues"]
+    }
+
+
+def _removed(stored: dict[Cell, Entry], cells: dict[Cell, Entry]) -> list[dict[str, str]]:
+    return [
+        {"dataElement": e, "category": c, "reason": "not in this revision: removed"}
+        for e, c in sorted(stored.keys() - cells.keys())
+    ]
 
 
 def _apply(payload: dict, *, team: RegisteredTeam, dry_run: bool, now: datetime) -> IngestResult:
@@ -192,7 +193,7 @@ def _apply(payload: dict, *, team: RegisteredTeam, dry_run: bool, now: datetime)
     A lower revision, or the same revision with other values, is stale (409); the same
     revision with the same values changes nothing and answers with every value ignored.
     """
-    cells, conflicts = _cells(payload)
+    cells = _cells(payload)
     revision = payload["revision"]
     with transaction.atomic():
         existing = (
@@ -218,7 +219,8 @@ def _apply(payload: dict, *, team: RegisteredTeam, dry_run: bool, now: datetime)
         updated = sum(
             1 for cell, entry in cells.items() if cell in stored and stored[cell] != entry
         )
-        ignored = len(cells) - imported - updated + len(conflicts)
+        ignored = len(cells) - imported - updated
+        conflicts = _removed(stored, cells)
         if not dry_run and (existing is None or revision > existing.revision):
             _store(payload, cells, team=team, existing=existing, now=now)
     return IngestResult(

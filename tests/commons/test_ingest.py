@@ -118,7 +118,7 @@ def test_a_value_beside_a_withheld_status_is_422(hub):
 
 def test_a_small_published_count_is_422(hub):
     bad = payload(hub.ref)
-    bad["dataValues"][2]["value"] = 3
+    bad["dataValues"][2]["value"] = 5
     assert hub.send(bad).status_code == 422
 
 
@@ -126,15 +126,22 @@ def test_a_week_that_the_calendar_lacks_is_422(hub):
     assert hub.send(payload(hub.ref, period="2025W53")).status_code == 422
 
 
-def test_a_repeated_cell_keeps_the_first_value_and_warns(hub):
+def test_a_repeated_cell_is_422(hub):
     twice = payload(hub.ref)
-    twice["dataValues"].append(dict(twice["dataValues"][0], value=999.0))
-    body = hub.send(twice).json()
+    twice["dataValues"].append(dict(twice["dataValues"][0]))
+    assert hub.send(twice).status_code == 422
+
+
+def test_a_cell_left_out_of_a_new_revision_is_removed_with_a_warning(hub):
+    hub.send(payload(hub.ref, revision=1))
+    shorter = payload(hub.ref, revision=2)
+    del shorter["dataValues"][3]
+    body = hub.send(shorter).json()
     assert body["status"] == "WARNING"
     assert body["conflicts"] == [
-        {"dataElement": "HOURS", "category": "direct", "reason": "duplicate: first kept"}
+        {"dataElement": "VISITS", "category": "missed", "reason": "not in this revision: removed"}
     ]
-    assert DataValue.objects.get(element="HOURS", category="direct").value == 200.0
+    assert not DataValue.objects.filter(element="VISITS", category="missed").exists()
 
 
 def test_a_body_over_the_limit_is_413(hub, settings):
