@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from disclosure import schema
 from insights.codes import BY_CODE
 from insights.export import selectors, services
-from insights.export.forms import JoinForm
+from insights.export.forms import SERVICE_LABELS, JoinForm
 from insights.export.payload import HOURS_CATEGORY, PAID
 from insights.pvi import PULSE_ITEMS, ClientRating
 from teams.access import Access, TeamRequest, team_context, team_view
@@ -108,6 +108,8 @@ def commons(request: TeamRequest) -> HttpResponse:
         latest=latest,
         preview=preview,
         rows=_rows(preview),
+        region_name=schema.REGIONS.get(enrolment.region, ""),
+        service_name=SERVICE_LABELS.get(enrolment.service_type, ""),
         payload_json=json.dumps(preview.payload, indent=2) if preview else "",
     )
     return render(
