@@ -233,7 +233,9 @@ def send_due(*, now: datetime | None = None, limit: int = 100) -> int:
     now = now or timezone.now()
     due = (
         Sending.objects.filter(
-            status__in=(SendingStatus.WAITING, SendingStatus.FAILED), next_attempt_at__lte=now
+            status__in=(SendingStatus.WAITING, SendingStatus.FAILED),
+            next_attempt_at__lte=now,
+            team__in=CommonsEnrolment.objects.filter(joined=True).exclude(key="").values("team"),
         )
         .order_by("week", "revision")
         .values_list("pk", flat=True)[:limit]
