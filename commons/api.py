@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.throttling import AnonRateThrottle
@@ -81,7 +81,7 @@ class Observation(Schema):
     MEASURE: str
     OBS_VALUE: float | None
     OBS_STATUS: str | None
-    N_TEAMS: int
+    N_TEAMS: int | None
 
 
 class ObservationPage(Schema):
@@ -213,12 +213,22 @@ def ingest(request: HttpRequest, dryRun: bool = False):  # noqa: N803
     )
 
 
-@api.get("/v1/observations/", response=ObservationPage, summary="Published hub figures")
-def observations(request: HttpRequest, page: Query[int] = 1) -> HttpResponse | dict:
+@api.get(
+    "/v1/observations/",
+    response=ObservationPage,
+    summary="Published hub figures",
+    url_name="observations",
+)
+def observations(request: HttpRequest, page: int = Query(1, ge=1, le=1_000_000)) -> dict:
     """Page through every published observation (the same rows as data.csv)."""
     return selectors.observation_page(page=page, path=request.path)
 
 
-@api.get("/v1/codes/", response=CodeList, summary="The code list, frontline and overhead")
+@api.get(
+    "/v1/codes/",
+    response=CodeList,
+    summary="The code list, frontline and overhead",
+    url_name="codes",
+)
 def codes(request: HttpRequest) -> dict:
     return gate.code_list()

@@ -93,7 +93,7 @@ def band_chart(*, title: str, description: str, points: Sequence[Spread]) -> str
 
 def range_chart(*, title: str, description: str, rows: Sequence[Spread]) -> str:
     """Draw one horizontal quartile range per group with its median marked, on 0–100 %."""
-    row_h, label_w = 26, 120
+    row_h, label_w = 26, 150
     height = PAD + row_h * len(rows) + 8
     svg = _svg(title, description, height)
     span = WIDTH - PAD - label_w

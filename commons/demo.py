@@ -101,10 +101,10 @@ def _cells(team: DemoTeam, rng: random.Random, share: float) -> list[control.Cel
         answers = [rng.randint(2, 4) for _ in members]
         add("PULSE_N", item, answers)
         add("PULSE_SUM", item, [n * min(max(rng.gauss(mood, 0.5), 1), 5) for n in answers])
-    voice = {"very_good": 0.55, "good": 0.3, "neither": 0.06, "poor": 0.03, "very_poor": 0.01,
-             "dont_know": 0.05}  # fmt: skip
+    voice = {"very_good": 0.5, "good": 0.25, "neither": 0.1, "poor": 0.08, "very_poor": 0.04,
+             "dont_know": 0.03}  # fmt: skip
     for category, part in voice.items():
-        add("CLIENT_ANSWERS", category, [round(4 * part * rng.uniform(0.5, 1.5)) for _ in members])
+        add("CLIENT_ANSWERS", category, [round(15 * part * rng.uniform(0.5, 1.5)) for _ in members])
     return [control.Cell(e, c, tuple(v)) for (e, c), v in per_member.items()]
 
 

@@ -82,44 +82,50 @@ def latest_week() -> date | None:
 
 
 def completeness(*, weeks: list[date]) -> list[WeekCompleteness]:
-    """Teams expected (enrolled by the week's end, not revoked before it began) vs reported.
+    """Teams expected (enrolled by the week's end and not revoked before it, or that sent it)
+    against teams that reported.
 
     A team that did not report is counted as missing; it never contributes a zero anywhere.
     """
-    teams = list(RegisteredTeam.objects.values_list("enrolled_at", "revoked_at"))
-    arrivals: dict[date, list[datetime]] = defaultdict(list)
-    for monday, first in DataValueSet.objects.filter(week_start__in=weeks).values_list(
-        "week_start", "first_received_at"
+    teams = list(RegisteredTeam.objects.values_list("id", "enrolled_at", "revoked_at"))
+    arrivals: dict[date, dict[int, datetime]] = defaultdict(dict)
+    for monday, team_id, first in DataValueSet.objects.filter(week_start__in=weeks).values_list(
+        "week_start", "team_id", "first_received_at"
     ):
-        arrivals[monday].append(first)
+        arrivals[monday][team_id] = first
     result = []
     for monday in weeks:
         end = monday + timedelta(days=7)
-        expected = sum(
-            1
-            for enrolled, revoked in teams
+        received = arrivals.get(monday, {})
+        expected = received.keys() | {
+            team_id
+            for team_id, enrolled, revoked in teams
             if enrolled.date() < end and (revoked is None or revoked.date() >= monday)
-        )
+        }
         deadline = end + timedelta(days=ON_TIME_DAYS)
-        received = arrivals.get(monday, [])
         result.append(
             WeekCompleteness(
                 period=period_of(monday),
                 week_start=monday,
-                expected=max(expected, len(received)),
+                expected=len(expected),
                 reported=len(received),
-                on_time=sum(1 for first in received if first.date() < deadline),
+                on_time=sum(1 for first in received.values() if first.date() < deadline),
             )
         )
     return result
 
 
-def _team_weeks(*, weeks: Iterable[date], elements: Iterable[str]) -> dict[date, list[TeamWeek]]:
+def _team_weeks(
+    *, weeks: Iterable[date], elements: Iterable[str], categories: Iterable[str] | None = None
+) -> dict[date, list[TeamWeek]]:
     """Read the published values of ``elements`` for ``weeks``, grouped by team-week."""
     grouped: dict[int, tuple[date, str, str, Values]] = {}
     rows = DataValue.objects.filter(
         value_set__week_start__in=list(weeks), element__in=list(elements), value__isnull=False
-    ).values_list(
+    )
+    if categories is not None:
+        rows = rows.filter(category__in=list(categories))
+    rows = rows.values_list(
         "value_set_id",
         "value_set__week_start",
         "value_set__region",
@@ -149,18 +155,25 @@ def frontline_share(values: Values) -> float | None:
 
 
 def _staff_voice(values: Values) -> float | None:
-    sums = [v for (e, _c), v in values.items() if e == "PULSE_SUM"]
-    answers = [v for (e, _c), v in values.items() if e == "PULSE_N"]
-    mean = _ratio(sum(sums), sum(answers)) if sums and answers else None
-    return None if mean is None else (mean - 1) / 4
+    """Mean pulse answer over items whose sum and count were both published, 1–5 onto 0–1."""
+    items = [c for (e, c) in values if e == "PULSE_SUM" and ("PULSE_N", c) in values]
+    total = sum(values[("PULSE_SUM", c)] for c in items)
+    mean = _ratio(total, sum(values[("PULSE_N", c)] for c in items))
+    return None if mean is None else min(max((mean - 1) / 4, 0.0), 1.0)
+
+
+OPINIONS = ("very_good", "good", "neither", "poor", "very_poor")
 
 
 def _client_voice(values: Values) -> float | None:
-    answers = {c: v for (e, c), v in values.items() if e == "CLIENT_ANSWERS"}
-    if "very_good" not in answers or "good" not in answers:
+    """Answers good or very good among opinions; only when every opinion count was published.
+
+    A hidden small count is not guessed: leaving it out would flatter the team.
+    """
+    answers = [values.get(("CLIENT_ANSWERS", c)) for c in OPINIONS]
+    if None in answers:
         return None
-    opinions = sum(v for c, v in answers.items() if c != "dont_know")
-    return _ratio(answers["very_good"] + answers["good"], opinions)
+    return _ratio(answers[0] + answers[1], sum(answers))
 
 
 def _continuity(values: Values) -> float | None:
@@ -204,13 +217,30 @@ def _by_group(
     ]
 
 
+def _cached(name: str, compute: Callable[[], object]) -> object:
+    """Return ``compute()``, cached until a value set arrives or changes (one query to know)."""
+    version = DataValueSet.objects.aggregate(n=Count("id"), last=Max("received_at"))
+    stamp = version["last"].timestamp() if version["last"] else 0
+    key = f"commons:{name}:{version['n']}:{stamp}"
+    result = cache.get(key)
+    if result is None:
+        result = compute()
+        cache.set(key, result, settings.COMMONS_CACHE_SECONDS)
+    return result
+
+
 def dashboard() -> Dashboard | None:
+    """Return the dashboard's figures (cached; see ``_cached``)."""
+    return _cached("dashboard", _dashboard)
+
+
+def _dashboard() -> Dashboard | None:
     """Gather the dashboard's figures for the latest week and the year to it."""
     last = latest_week()
     if last is None:
         return None
     weeks = weeks_back(last, WEEKS)
-    hours = _team_weeks(weeks=weeks, elements=["HOURS"])
+    hours = _team_weeks(weeks=weeks, elements=["HOURS"], categories=["direct", "paid"])
     latest = _team_weeks(weeks=[last], elements=COMPONENT_ELEMENTS).get(last, [])
     period = period_of(last)
     return Dashboard(
@@ -328,15 +358,8 @@ def _observations() -> list[dict]:
 
 
 def observations() -> list[dict]:
-    """Every published observation, cached until a new value set arrives."""
-    version = DataValueSet.objects.aggregate(n=Count("id"), last=Max("received_at"))
-    stamp = version["last"].timestamp() if version["last"] else 0
-    key = f"commons:observations:{version['n']}:{stamp}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = _observations()
-        cache.set(key, rows, settings.COMMONS_CACHE_SECONDS)
-    return rows
+    """Return every published observation (cached; see ``_cached``)."""
+    return _cached("observations", _observations)
 
 
 def observation_page(*, page: int, path: str) -> dict:

@@ -1,14 +1,13 @@
+# No app namespace: django-ninja reverses its own "commons-api" namespace from the root.
 from django.urls import path
 
 from commons import views
 from commons.api import api
 
-app_name = "commons"
-
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("data.csv", views.data_csv, name="data_csv"),
-    path("data/", views.dictionary, name="dictionary"),
-    path("schema/v1.json", views.schema_v1, name="schema"),
+    path("", views.dashboard, name="commons-dashboard"),
+    path("data.csv", views.data_csv, name="commons-data-csv"),
+    path("data/", views.dictionary, name="commons-dictionary"),
+    path("schema/v1.json", views.schema_v1, name="commons-schema"),
     path("api/", api.urls),
 ]

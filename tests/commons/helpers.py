@@ -6,8 +6,10 @@ import json
 import secrets
 import time
 
-from disclosure import signing
 from django.test import Client
+
+from commons import services
+from disclosure import signing
 
 INGEST_URL = "/commons/api/v1/datavaluesets/"
 ATTRIBUTES = {"region": "E12000007", "serviceType": "district_nursing", "sizeBand": "9-12"}
@@ -55,3 +57,22 @@ class Hub:
         url = INGEST_URL + ("?dryRun=true" if dry_run else "")
         signed = signed_headers(self.ref, self.key, body) | headers
         return self.client.post(url, body, content_type="application/json", **signed)
+
+
+def enrol_and_report(count: int, *, period: str = "2026W10", **attributes: str) -> list[str]:
+    """Enrol ``count`` teams and have each send ``period`` through the ingest service."""
+    refs = []
+    for index in range(count):
+        team, key = services.team_enrol(attributes=ATTRIBUTES | attributes)
+        data = payload(team.ref, period=period, direct=150.0 + 5 * index)
+        data["attributes"] = ATTRIBUTES | attributes
+        body = json.dumps(data).encode()
+        services.datavalueset_ingest(
+            body=body, headers=signed_headers_plain(team.ref, key, body), dry_run=False
+        )
+        refs.append(team.ref)
+    return refs
+
+
+def signed_headers_plain(ref: str, key: str, body: bytes) -> dict[str, str]:
+    return signing.headers(team=ref, key=key, body=body, timestamp=int(time.time()))
