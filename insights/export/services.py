@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 20
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=6)
+KEY_LENGTH = 200  # CommonsEnrolment.key's length
 MAX_ATTEMPTS = 12  # about two days of tries at the longest wait; then the team is told
 
 
@@ -69,9 +71,13 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
         return Answer(error.code, _json(error.read()))
 
 
+def _not_json(constant: str) -> None:
+    raise ValueError(f"{constant} is not JSON")
+
+
 def _json(raw: bytes) -> dict[str, Any]:
     try:
-        body = json.loads(raw or b"{}")
+        body = json.loads(raw or b"{}", parse_constant=_not_json)
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
@@ -131,7 +137,13 @@ def _enrol(*, base: str, team: Team, region: str, service_type: str) -> tuple[st
         log.warning("commons enrolment for team %s: hub unreachable", team.pk)
         raise CommonsError(_("The commons hub could not be reached. Try again later.")) from None
     org_unit, key = answer.body.get("orgUnit"), answer.body.get("key")
-    if answer.status != 201 or not isinstance(org_unit, str) or not isinstance(key, str):
+    if (
+        answer.status != 201
+        or not isinstance(org_unit, str)
+        or not re.fullmatch(schema.ORG_UNIT_PATTERN[1:-1], org_unit)
+        or not isinstance(key, str)
+        or not 0 < len(key) <= KEY_LENGTH
+    ):
         log.warning("commons enrolment for team %s refused: HTTP %s", team.pk, answer.status)
         raise CommonsError(
             _("The commons hub refused to enrol this team (HTTP %(status)s).")
@@ -348,7 +360,12 @@ def _judge(answer: Answer | None) -> tuple[bool, str, bool]:
 def _summary(body: dict[str, Any]) -> dict[str, Any]:
     """Keep the hub's import summary, for the team's status page."""
     keys = ("status", "importCount", "conflicts", "revision")
-    return {key: body[key] for key in keys if key in body}
+    summary = {key: body[key] for key in keys if key in body}
+    try:
+        json.dumps(summary, allow_nan=False)
+    except ValueError:  # Infinity or NaN: nothing a database's JSON column will hold
+        return {}
+    return summary
 
 
 def next_wake(*, now: datetime | None = None) -> datetime | None:
