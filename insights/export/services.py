@@ -157,7 +157,9 @@ def _enrol(*, base: str, team: Team, region: str, service_type: str) -> tuple[st
 def commons_leave(*, team: Team, by: User, now: datetime | None = None) -> CommonsEnrolment:
     """Leave the commons at once: nothing more is sent, and what waits is not sent."""
     now = now or timezone.now()
-    enrolment, _created = CommonsEnrolment.objects.select_for_update().get_or_create(team=team)
+    enrolment = CommonsEnrolment.objects.select_for_update().filter(team=team).first()
+    if enrolment is None or not enrolment.joined:
+        return enrolment or CommonsEnrolment(team=team)  # not joined: nothing to leave
     enrolment.joined, enrolment.changed_at = False, now
     enrolment.save(update_fields=["joined", "changed_at"])
     Sending.objects.for_team(team).exclude(status=SendingStatus.SENT).filter(

@@ -202,3 +202,9 @@ def test_giving_up_after_the_last_attempt(team, joined, hub, now):
     hub.answers.append(services.Answer(500, {}))
     services.send_due(now=now)
     assert Sending.objects.for_team(team).get().next_attempt_at is None
+
+
+def test_leaving_when_not_joined_changes_and_records_nothing(team, alice):
+    services.commons_leave(team=team, by=alice)
+    assert not CommonsEnrolment.objects.filter(team=team).exists()
+    assert not AuditEvent.objects.for_team(team).filter(action="commons.leave").exists()
