@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -186,9 +187,17 @@ data_value = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=200)
+@settings(max_examples=100)
 @given(st.lists(data_value, max_size=6))
 def test_validate_agrees_with_the_published_schema(values):
     p = payload(dataValues=values)
     published = Draft202012Validator(schema.json_schema())
     assert (schema._schema_errors(p) == []) == published.is_valid(p)
+
+
+def test_not_a_number_and_infinity_are_refused():
+    for index in (0, 10):  # an hours value and a count
+        for value in (math.nan, math.inf, -math.inf):
+            p = payload()
+            p["dataValues"][index]["value"] = value
+            assert schema.validate(p), (index, value)
