@@ -43,10 +43,11 @@ __all__ = [
 MIN_STAFF = 5
 MIN_CLIENTS = 5
 SMALL_COUNT_MAX = 7  # counts 1..7 are suppressed
-ROUNDING_BASE = 5  # every published number is a multiple of 5
+ROUNDING_BASE = 5  # a published count is a multiple of 5; each element says its own base
 DOMINANCE_SHARE = 0.5  # (1, 50 %) dominance: one contributor above half the cell
 P = 0.10  # the p % rule with p = 10
-MIN_TEAMS = 10
+MIN_TEAMS = 10  # a distribution (quartiles of per-team values) needs 10 teams
+MIN_TEAMS_FOR_SUMS = 20  # a sum over teams tells more about each team: it needs 20
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,8 @@ def _secondary(
 def _published(cell: Cell, status: str | None) -> Published:
     if status is not None:
         return Published(cell.element, cell.category, None, status)
-    return Published(cell.element, cell.category, round_to_base(cell.value), None)
+    base = ELEMENTS[cell.element].rounding
+    return Published(cell.element, cell.category, round_to_base(cell.value, base), None)
 
 
 def protect_team_week(cells: Sequence[Cell], *, staff: int, clients: int) -> list[Published]:
@@ -220,15 +222,11 @@ def protect_team_week(cells: Sequence[Cell], *, staff: int, clients: int) -> lis
     by_key = _checked(cells)
     if staff < MIN_STAFF or clients < MIN_CLIENTS:
         return [Published(c.element, c.category, None, WITHHELD) for c in cells]
-    statuses: dict[tuple[str, str], str | None] = {}
-    small = set()
-    for key, cell in by_key.items():  # counts first, so sums can follow their n
-        if ELEMENTS[cell.element].kind == COUNT:
-            statuses[key] = _primary(cell, ELEMENTS[cell.element], set())
-            if statuses[key]:
-                small.add(key)
+    counts = {k: c for k, c in by_key.items() if ELEMENTS[c.element].kind == COUNT}
+    statuses = {k: _primary(c, ELEMENTS[c.element], set()) for k, c in counts.items()}
+    small = {k for k, status in statuses.items() if status}  # sums follow their n
     for key, cell in by_key.items():
-        if key not in statuses:
+        if key not in counts:
             statuses[key] = _primary(cell, ELEMENTS[cell.element], small)
     for element in ELEMENTS.values():
         if element.total and (element.code, element.total) in by_key:
@@ -240,18 +238,26 @@ def protect_team_week(cells: Sequence[Cell], *, staff: int, clients: int) -> lis
 
 
 def protect_hub_cell(
-    element: str, category: str, team_values: Sequence[float], *, min_teams: int = MIN_TEAMS
+    element: str,
+    category: str,
+    team_values: Sequence[float],
+    *,
+    min_teams: int = MIN_TEAMS_FOR_SUMS,
 ) -> Published:
-    """Return a sum over teams for the hub: shown only over ``min_teams`` teams, never dominated.
+    """Return a sum over teams for the hub: shown only over enough teams, never dominated.
 
-    ``team_values`` are the teams' published numbers (suppressed ones left out).
+    ``team_values`` are the teams' published numbers (suppressed ones left out). ``min_teams``
+    can raise the threshold, never lower it below ``MIN_TEAMS_FOR_SUMS``: at 10 teams an
+    attacker who knows one team's value tells whether it is in the sum with an advantage
+    above 0.10 (docs/privacy.md).
     """
-    if len(team_values) < min_teams:
+    if len(team_values) < max(min_teams, MIN_TEAMS_FOR_SUMS):
         return Published(element, category, None, TOO_FEW_TEAMS)
     status = magnitude_status(team_values)
     if status:
         return Published(element, category, None, status)
-    return Published(element, category, round_to_base(math.fsum(team_values)), None)
+    base = ELEMENTS[element].rounding if element in ELEMENTS else ROUNDING_BASE
+    return Published(element, category, round_to_base(math.fsum(team_values), base), None)
 
 
 def _noise(secret: bytes, label: str, values: Sequence[float]) -> random.Random:
@@ -279,13 +285,14 @@ def hub_distribution(
 ) -> Distribution:
     """Return the quartiles of per-team values (shares) over at least ``min_teams`` teams.
 
-    Each quartile gets Laplace noise of scale IQR/√n, is clipped to ``bounds`` and rounded, so
+    ``min_teams`` can raise the threshold, never lower it below ``MIN_TEAMS``. Each quartile
+    gets Laplace noise of scale IQR/√n, is clipped to ``bounds`` and rounded, so
     an attacker who knows one team's value and how teams vary cannot tell whether that team is
     in the figure with an advantage above 0.10 (docs/privacy.md, the absence-inference test).
     Pass the hub's ``secret`` and a ``label`` naming the figure (e.g. "frontline|2026W48|E1").
     """
     teams = len(values)
-    if teams < min_teams:
+    if teams < max(min_teams, MIN_TEAMS):
         return Distribution(teams, None, None, None, TOO_FEW_TEAMS)
     q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
     scale = max(q3 - q1, 10.0**-decimals) / math.sqrt(teams)
@@ -313,8 +320,10 @@ def _structural_errors(published: Sequence[Published]) -> list[str]:
         seen[key] = p
         if (p.value is None) == (p.status is None) or (p.status and p.status not in STATUSES):
             errors.append(f"{p.element} {p.category}: a value needs no reason, a blank needs one")
-        elif p.value is not None and p.value % ROUNDING_BASE:
-            errors.append(f"{p.element} {p.category}: {p.value} is not a multiple of 5")
+        elif p.value is not None and p.value % element.rounding:
+            errors.append(
+                f"{p.element} {p.category}: {p.value} is not rounded to {element.rounding}"
+            )
     if any(p.status == WITHHELD for p in published) and any(
         p.status != WITHHELD for p in published
     ):
@@ -367,9 +376,9 @@ def _cell_errors(published: dict[tuple[str, str], Published], cells: Sequence[Ce
         if p is None or p.status:
             continue
         exact = cell.value
-        if p.value != round_to_base(exact):
-            errors.append(f"{cell.element} {cell.category}: published value is not the rounded sum")
         element = ELEMENTS[cell.element]
+        if p.value != round_to_base(exact, element.rounding):
+            errors.append(f"{cell.element} {cell.category}: published value is not the rounded sum")
         if element.kind == COUNT and 0 < exact <= SMALL_COUNT_MAX:
             errors.append(f"{cell.element} {cell.category}: a count of {exact:g} is shown")
         if element.kind != COUNT and magnitude_status(cell.contributions):

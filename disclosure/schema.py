@@ -76,6 +76,7 @@ class Element:
     total: str | None = None
     count_of: str | None = None
     low: float = 0  # the least a contribution can be; OUTCOME_CHANGE sums may be negative
+    rounding: int = 5  # a published value is a multiple of this (docs/privacy.md)
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -105,6 +106,7 @@ ELEMENTS: dict[str, Element] = {
             "Paid hours of the team's staff in the week by activity class (the Insights code "
             "list); paid is the total of the others.",
             total="paid",
+            rounding=10,
         ),
         Element(
             "VISITS",
@@ -214,22 +216,22 @@ def _value_schema(element: Element) -> dict[str, Any]:
     return {"anyOf": [{"type": "null"}, {**number, "maximum": MAX_VALUE}]}
 
 
-def _data_value_rule(element: Element) -> dict[str, Any]:
+def _element_rule(element: Element) -> dict[str, Any]:
+    """Return what a data value of this element must also satisfy: its categories, its number."""
     return {
-        "if": {"properties": {"dataElement": {"const": element.code}}},
-        "then": {
-            "properties": {
-                "category": {"enum": list(element.categories)},
-                "value": _value_schema(element),
-            }
-        },
+        "properties": {
+            "category": {"enum": list(element.categories)},
+            "value": _value_schema(element),
+        }
     }
 
 
-@cache
-def json_schema() -> dict[str, Any]:
-    """Return the payload's JSON Schema (draft 2020-12); closed everywhere."""
+def _schema(*, with_elements: bool) -> dict[str, Any]:
     categories = sorted({c for e in ELEMENTS.values() for c in e.categories})
+    element_rules = [
+        {"if": {"properties": {"dataElement": {"const": e.code}}}, "then": _element_rule(e)}
+        for e in ELEMENTS.values()
+    ]
     data_value = {
         "type": "object",
         "additionalProperties": False,
@@ -247,7 +249,7 @@ def json_schema() -> dict[str, Any]:
                 "then": {"properties": {"status": {"enum": list(STATUSES)}}},
                 "else": {"properties": {"status": {"const": None}}},
             },
-            *(_data_value_rule(e) for e in ELEMENTS.values()),
+            *(element_rules if with_elements else ()),
         ],
     }
     return {
@@ -293,13 +295,36 @@ def json_schema() -> dict[str, Any]:
     }
 
 
+def json_schema() -> dict[str, Any]:
+    """Return the payload's JSON Schema (draft 2020-12); closed everywhere."""
+    return _schema(with_elements=True)
+
+
 @cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(json_schema())
+def _validators() -> tuple[Draft202012Validator, dict[str, Draft202012Validator]]:
+    """Return the schema without its per-element rules, and each element's rule on its own.
+
+    Checking a value against its own element's rule (found by its dataElement) is the same as
+    the published schema's if/then chain over every element, and several times faster: the hub
+    validates every payload it receives. A test holds the two to the same answers.
+    """
+    return Draft202012Validator(_schema(with_elements=False)), {
+        code: Draft202012Validator(_element_rule(e)) for code, e in ELEMENTS.items()
+    }
 
 
 def _where(path: Iterable[object]) -> str:
     return "/".join(str(p) for p in path) or "payload"
+
+
+def _schema_errors(payload: Any) -> list[str]:
+    shape, by_element = _validators()
+    errors = [(_where(e.absolute_path), e.message) for e in shape.iter_errors(payload)]
+    if not errors:
+        for i, item in enumerate(payload["dataValues"]):
+            for e in by_element[item["dataElement"]].iter_errors(item):
+                errors.append((_where(["dataValues", i, *e.absolute_path]), e.message))
+    return [f"{where}: {message}" for where, message in sorted(errors)]
 
 
 def _semantic_errors(payload: Mapping[str, Any]) -> list[str]:
@@ -321,13 +346,7 @@ def _semantic_errors(payload: Mapping[str, Any]) -> list[str]:
 
 def validate(payload: Any) -> list[str]:
     """Return the payload's errors in plain words; an empty list means it is valid."""
-    errors = sorted(
-        _validator().iter_errors(payload),
-        key=lambda e: (list(map(str, e.absolute_path)), e.message),
-    )
-    if errors:
-        return [f"{_where(e.absolute_path)}: {e.message}" for e in errors]
-    return _semantic_errors(payload)
+    return _schema_errors(payload) or _semantic_errors(payload)
 
 
 def data_values(values: Iterable[Published]) -> list[dict[str, Any]]:

@@ -50,7 +50,9 @@ def verify(key: str, body: bytes, timestamp: int, nonce: str, signature: str) ->
     return hmac.compare_digest(expected.encode(), str(signature).encode(errors="replace"))
 
 
-def headers(*, team: str, key: str, body: bytes, timestamp: int, nonce: str | None = None) -> dict:
+def headers(
+    *, team: str, key: str, body: bytes, timestamp: int, nonce: str | None = None
+) -> dict[str, str]:
     """Return the four request headers for a signed body (the team side's one way to sign)."""
     nonce = nonce or new_nonce()
     return {

@@ -81,6 +81,15 @@ def test_protection_needed_by_each_rule():
     assert protection_needed((40, 30, 30)) == 0
 
 
+def test_hours_are_rounded_to_ten_and_other_sums_to_five():
+    cells = [
+        Cell("HOURS", "direct", (10.0, 12.0, 9.0, 11.0, 3.0)),  # 45 → 50
+        Cell("PULSE_SUM", "recommend", (4.0,) * 11),  # 44 → 45
+    ]
+    out = protect_team_week(cells, staff=5, clients=5)
+    assert [p.value for p in out] == [50, 45]
+
+
 def test_a_total_is_rounded_from_the_unrounded_parts():
     member = dict.fromkeys(["direct", "indirect", "travel", "team", "training", "other"], 2.4)
     out = by_category(protect_team_week(hours_cells([member] * 5), staff=5, clients=5))
@@ -217,17 +226,22 @@ def test_check_flags_a_blank_without_reason():
     assert check([Published("VISITS", "done", None, None)])
 
 
-def test_hub_cell_needs_ten_teams():
-    assert protect_hub_cell("HOURS", "direct", [100.0] * 9) == Published(
+def test_hub_sum_needs_twenty_teams():
+    assert protect_hub_cell("HOURS", "direct", [100.0] * 19) == Published(
         "HOURS", "direct", None, "T"
     )
-    assert protect_hub_cell("HOURS", "direct", [100.0] * 10) == Published(
-        "HOURS", "direct", 1000, None
+    assert protect_hub_cell("HOURS", "direct", [100.0] * 20) == Published(
+        "HOURS", "direct", 2000, None
     )
+
+
+def test_hub_thresholds_cannot_be_lowered():
+    assert protect_hub_cell("HOURS", "direct", [100.0] * 12, min_teams=3).status == "T"
+    assert hub_distribution([0.5] * 9, min_teams=3).status == "T"
 
 
 def test_hub_cell_hides_a_dominant_team():
-    assert protect_hub_cell("HOURS", "direct", [1000.0] + [10.0] * 12).status == "D"
+    assert protect_hub_cell("HOURS", "direct", [1000.0] + [10.0] * 22).status == "D"
 
 
 def test_distribution_needs_ten_teams():

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
@@ -164,6 +165,7 @@ def test_validate_answers_any_json_with_a_list(value):
     assert isinstance(schema.validate(value), list)
 
 
+@settings(max_examples=50)
 @given(
     st.sampled_from(["dataSet", "period", "orgUnit", "revision", "attributes", "dataValues"]),
     json_values,
@@ -172,3 +174,30 @@ def test_validate_never_raises_on_a_mangled_field(key, value):
     p = payload()
     p[key] = value
     assert isinstance(schema.validate(p), list)
+
+
+all_categories = sorted({c for e in schema.ELEMENTS.values() for c in e.categories})
+data_value = st.fixed_dictionaries(
+    {
+        "dataElement": st.sampled_from(list(schema.ELEMENTS)),
+        "category": st.sampled_from(all_categories),
+        "value": st.none() | st.integers(-20, 20) | st.sampled_from([-2.5, 0.5, 12.5, 1e9]),
+        "status": st.none() | st.sampled_from(list(schema.STATUSES)),
+    }
+)
+
+
+@settings(max_examples=200)
+@given(st.lists(data_value, max_size=6))
+def test_validate_agrees_with_the_published_schema(values):
+    p = payload(dataValues=values)
+    published = Draft202012Validator(schema.json_schema())
+    assert (schema._schema_errors(p) == []) == published.is_valid(p)
+
+
+def test_not_a_number_and_infinity_are_refused():
+    for index in (0, 10):  # an hours value and a count
+        for value in (math.nan, math.inf, -math.inf):
+            p = payload()
+            p["dataValues"][index]["value"] = value
+            assert schema.validate(p), (index, value)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from disclosure import signing
 
 
@@ -43,3 +46,8 @@ def test_skew_allows_five_minutes_either_way():
     assert signing.within_skew(1000, 1300)
     assert signing.within_skew(1300, 1000)
     assert not signing.within_skew(1000, 1301)
+
+
+@given(st.text(), st.binary(), st.integers(), st.text(), st.text())
+def test_verify_answers_any_input_without_raising(key, body, timestamp, nonce, signature):
+    assert signing.verify(key, body, timestamp, nonce, signature) in (True, False)
