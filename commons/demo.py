@@ -40,7 +40,7 @@ class DemoTeam:
     staff: int
     clients: int
     frontline: float  # the team's usual share of paid time with clients
-    joins: int  # the week index (0 = oldest) from which it reports
+    joins: float  # when in the first half of the period it starts reporting (0: from the start)
 
 
 def _size_band(staff: int) -> str:
@@ -57,7 +57,7 @@ def demo_teams(count: int, *, seed: int = SEED) -> list[DemoTeam]:
             staff=rng.randint(5, 12),
             clients=rng.randint(30, 80),
             frontline=rng.uniform(0.40, 0.62),
-            joins=0 if index % 9 else rng.randint(8, 30),
+            joins=0.0 if index % 9 else rng.random(),
         )
         for index in range(count)
     ]
@@ -124,6 +124,7 @@ def demo_seed(*, teams: int = 40, weeks: int = 52, today: date | None = None) ->
     today = today or timezone.localdate()
     mondays = weeks_back(today - timedelta(days=7), weeks)
     plan = demo_teams(teams)
+    first_week = {t.ref: int(t.joins * weeks / 2) for t in plan}
     known = {t.ref: t for t in RegisteredTeam.objects.filter(ref__in=[t.ref for t in plan])}
     created = RegisteredTeam.objects.bulk_create(
         RegisteredTeam(
@@ -132,7 +133,7 @@ def demo_seed(*, teams: int = 40, weeks: int = 52, today: date | None = None) ->
             service_type=t.service_type,
             size_band=_size_band(t.staff),
             key_salt=keys.new_salt(),
-            enrolled_at=datetime.combine(mondays[t.joins], time(9, 0), tzinfo=UTC),
+            enrolled_at=datetime.combine(mondays[first_week[t.ref]], time(9, 0), tzinfo=UTC),
         )
         for t in plan
         if t.ref not in known
@@ -146,7 +147,11 @@ def demo_seed(*, teams: int = 40, weeks: int = 52, today: date | None = None) ->
         for team in plan:
             period = period_of(monday)
             rng = random.Random(f"{SEED}:{team.ref}:{period}")  # noqa: S311
-            if (team.ref, period) in have or index < team.joins or rng.random() < MISSING_RATE:
+            if (
+                (team.ref, period) in have
+                or index < first_week[team.ref]
+                or rng.random() < MISSING_RATE
+            ):
                 continue
             share = team.frontline + 0.03 * index / weeks + rng.gauss(0, 0.015)
             published = control.protect_team_week(

@@ -18,7 +18,8 @@ from jsonschema import Draft202012Validator
 from disclosure import control, schema, signing
 
 MAX_SKEW = signing.MAX_SKEW
-MIN_TEAMS = control.MIN_TEAMS
+MIN_TEAMS = control.MIN_TEAMS  # a spread across teams
+MIN_TEAMS_FOR_SUMS = control.MIN_TEAMS_FOR_SUMS  # a sum over teams
 Distribution = control.Distribution
 
 # What each HOURS category counts as (docs/metrics.md, "Where paid time goes"). The hub cannot
@@ -122,7 +123,7 @@ def json_schema() -> dict:
 
 
 def hub_total(element: str, category: str, team_values: Sequence[float]) -> Figure:
-    published = control.protect_hub_cell(element, category, team_values, min_teams=MIN_TEAMS)
+    published = control.protect_hub_cell(element, category, team_values)
     return Figure(value=published.value, status=published.status, teams=len(team_values))
 
 
@@ -143,7 +144,7 @@ def spread(
 
 
 def protect_breakdown(figures: Mapping[str, Figure], *, total_teams: int) -> dict[str, Figure]:
-    """Suppress more groups (S) until the groups withheld hold none or at least MIN_TEAMS teams.
+    """Hide more groups (S) until those hidden hold no team or at least MIN_TEAMS_FOR_SUMS.
 
     Otherwise the published total minus the published groups would give away the sum of the
     few teams left over. The smallest published group goes first.
@@ -152,7 +153,7 @@ def protect_breakdown(figures: Mapping[str, Figure], *, total_teams: int) -> dic
     while True:
         hidden = total_teams - sum(f.teams for f in result.values() if f.value is not None)
         shown = [code for code, f in result.items() if f.value is not None]
-        if not 0 < hidden < MIN_TEAMS or not shown:
+        if not 0 < hidden < MIN_TEAMS_FOR_SUMS or not shown:
             return result
         smallest = min(shown, key=lambda code: result[code].teams)
         result[smallest] = Figure(None, schema.SECONDARY, result[smallest].teams)

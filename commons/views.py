@@ -99,7 +99,12 @@ def dictionary(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "commons/dictionary.html",
-        {"codes": gate.code_list(), "columns": SDMX_COLUMNS, "min_teams": gate.MIN_TEAMS},
+        {
+            "codes": gate.code_list(),
+            "columns": SDMX_COLUMNS,
+            "min_teams": gate.MIN_TEAMS,
+            "min_sum_teams": gate.MIN_TEAMS_FOR_SUMS,
+        },
     )
 
 

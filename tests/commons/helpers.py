@@ -64,7 +64,7 @@ def enrol_and_report(count: int, *, period: str = "2026W10", **attributes: str) 
     refs = []
     for index in range(count):
         team, key = services.team_enrol(attributes=ATTRIBUTES | attributes)
-        data = payload(team.ref, period=period, direct=150.0 + 5 * index)
+        data = payload(team.ref, period=period, direct=150.0 + 10 * index)
         data["attributes"] = ATTRIBUTES | attributes
         body = json.dumps(data).encode()
         services.datavalueset_ingest(

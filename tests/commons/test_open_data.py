@@ -45,19 +45,19 @@ def test_every_csv_row_is_a_value_or_a_reason_code(db, client):
         assert bool(row["OBS_VALUE"]) != bool(row["OBS_STATUS"])
 
 
-def test_a_total_over_ten_teams_is_shown_and_over_fewer_is_flagged_t(db, client):
-    enrol_and_report(10)
+def test_a_total_over_twenty_teams_is_shown_and_over_fewer_is_flagged_t(db, client):
+    enrol_and_report(20)
     enrol_and_report(2, region="E12000002")
     by_key = {(r["REF_AREA"], r["SERVICE_TYPE"], r["DATA_ELEMENT"], r["CATEGORY"], r["MEASURE"]): r
               for r in rows(client)}  # fmt: skip
     total = by_key[("_T", "_T", "VISITS", "done", "SUM")]
-    assert (total["OBS_VALUE"], total["N_TEAMS"]) == ("1440", "12")
+    assert (total["OBS_VALUE"], total["N_TEAMS"]) == ("2640", "22")
     assert by_key[("E12000002", "_T", "VISITS", "done", "SUM")]["OBS_STATUS"] == "T"
 
 
-def test_the_groups_left_over_never_hold_fewer_than_ten_teams(db, client):
+def test_the_groups_left_over_never_hold_too_few_teams_for_a_sum(db, client):
     """London's sum is withheld too (S): total minus London would be the two other teams."""
-    enrol_and_report(10)
+    enrol_and_report(20)
     enrol_and_report(2, region="E12000002")
     london = next(
         r
