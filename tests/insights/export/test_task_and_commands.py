@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from insights.export import payload, services, tasks
-from insights.models import Sending, SendingStatus
+from insights.models import CommonsEnrolment, Sending, SendingStatus
+from teams.models import AuditEvent
 from tests.factories import MembershipFactory
 from tests.insights.export.conftest import WEEK, figures, snapshot
 
@@ -70,3 +71,16 @@ def test_continuity_stays_home_when_the_snapshot_holds_only_shares(team):
 
     cells = payload.week_cells(figures(), []).cells
     assert not any(c.element == "CONTINUITY" for c in cells)
+
+
+def test_the_demo_joins_a_team_to_the_embedded_hub_and_queues_its_weeks(team, alice, hub, settings):
+    from insights.export import demo
+
+    settings.COMMONS_HUB = True
+    snapshot(team)
+    demo.seed(team)
+    demo.seed(team)  # idempotent
+    enrolment = CommonsEnrolment.objects.get(team=team)
+    assert enrolment.can_send and enrolment.org_unit.startswith("t-")
+    assert list(Sending.objects.for_team(team).values_list("week", "revision")) == [(WEEK, 1)]
+    assert AuditEvent.objects.for_team(team).filter(action="commons.join").count() == 1
