@@ -286,8 +286,11 @@ def _attempt(pk: int, *, base: str, now: datetime) -> int:
         return 0
     sending, enrolment = claimed
     body = json.dumps(sending.payload, separators=(",", ":"), sort_keys=True).encode()
+    # Signed with the clock at sending, not the batch's start: a long batch must not carry
+    # timestamps the hub refuses as outside its skew.
+    signed_at = int(timezone.now().timestamp())
     headers = signing.headers(
-        team=enrolment.org_unit, key=enrolment.key, body=body, timestamp=int(now.timestamp())
+        team=enrolment.org_unit, key=enrolment.key, body=body, timestamp=signed_at
     )
     try:
         answer = post(f"{base}api/v1/datavaluesets/", body, headers)
