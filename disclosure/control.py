@@ -13,17 +13,27 @@ import hmac
 import math
 import random
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from disclosure.audit import check
+from disclosure.rules import (
+    MIN_CLIENTS,
+    MIN_STAFF,
+    MIN_TEAMS,
+    MIN_TEAMS_FOR_SUMS,
+    ROUNDING_BASE,
+    SMALL_COUNT_MAX,
+    Cell,
+    magnitude_status,
+    protection_needed,
+    round_to_base,
+)
 from disclosure.schema import (
     COUNT,
-    DOMINANCE,
     ELEMENTS,
-    P_PERCENT,
     SECONDARY,
     SMALL_COUNT,
-    STATUSES,
     TOO_FEW_TEAMS,
     WITHHELD,
     Element,
@@ -31,36 +41,23 @@ from disclosure.schema import (
 )
 
 __all__ = [
+    "MIN_CLIENTS",
+    "MIN_STAFF",
+    "MIN_TEAMS",
+    "MIN_TEAMS_FOR_SUMS",
+    "ROUNDING_BASE",
+    "SMALL_COUNT_MAX",
     "Cell",
     "Distribution",
     "Published",
     "check",
     "hub_distribution",
+    "magnitude_status",
     "protect_hub_cell",
     "protect_team_week",
+    "protection_needed",
+    "round_to_base",
 ]
-
-MIN_STAFF = 5
-MIN_CLIENTS = 5
-SMALL_COUNT_MAX = 7  # counts 1..7 are suppressed
-ROUNDING_BASE = 5  # a published count is a multiple of 5; each element says its own base
-DOMINANCE_SHARE = 0.5  # (1, 50 %) dominance: one contributor above half the cell
-P = 0.10  # the p % rule with p = 10
-MIN_TEAMS = 10  # a distribution (quartiles of per-team values) needs 10 teams
-MIN_TEAMS_FOR_SUMS = 20  # a sum over teams tells more about each team: it needs 20
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One cell before protection: one contribution per contributor (member, client or team)."""
-
-    element: str
-    category: str
-    contributions: tuple[float, ...]
-
-    @property
-    def value(self) -> float:
-        return math.fsum(self.contributions)
 
 
 @dataclass(frozen=True)
@@ -72,42 +69,6 @@ class Distribution:
     median: float | None
     q3: float | None
     status: str | None
-
-
-def round_to_base(value: float, base: int = ROUNDING_BASE) -> int:
-    """Round to the nearest multiple of ``base``, halves away from zero (stable and explicit)."""
-    return int(math.copysign(math.floor(abs(value) / base + 0.5) * base, value)) or 0
-
-
-def _largest_two(contributions: Iterable[float]) -> tuple[float, float, float]:
-    """Return the largest, second-largest and total of the contributions' sizes."""
-    sizes = sorted((abs(x) for x in contributions), reverse=True)
-    first = sizes[0] if sizes else 0.0
-    second = sizes[1] if len(sizes) > 1 else 0.0
-    return first, second, math.fsum(sizes)
-
-
-def magnitude_status(contributions: Sequence[float]) -> str | None:
-    """Return D or P when the cell would tell too much about its largest contributor."""
-    first, second, total = _largest_two(contributions)
-    if total <= 0:
-        return None
-    if first > DOMINANCE_SHARE * total:
-        return DOMINANCE
-    if total - first - second < P * first:
-        return P_PERCENT
-    return None
-
-
-def protection_needed(contributions: Sequence[float]) -> float:
-    """Return how far either side of the true value an attacker's interval must reach.
-
-    The p % rule needs the second-largest contributor unable to estimate the largest within
-    p %: the interval must stretch ``p·x1 − (T − x1 − x2)``. Dominance at 50 % needs the
-    largest unable to be shown above half the cell: ``2·x1 − T``.
-    """
-    first, second, total = _largest_two(contributions)
-    return max(0.0, 2 * first - total, P * first - (total - first - second))
 
 
 def _count(cell: Cell) -> int:
@@ -303,127 +264,3 @@ def hub_distribution(
     low, high = bounds
     q1, q2, q3 = (round(min(max(q, low), high), decimals) for q in noisy)
     return Distribution(teams, q1, q2, q3, None)
-
-
-def _structural_errors(published: Sequence[Published]) -> list[str]:
-    """Return the rules that can be checked from the output alone (what the hub can check)."""
-    errors = []
-    seen: dict[tuple[str, str], Published] = {}
-    for p in published:
-        key = (p.element, p.category)
-        element = ELEMENTS.get(p.element)
-        if element is None or p.category not in element.categories:
-            errors.append(f"{p.element} {p.category}: not in the schema")
-            continue
-        if key in seen:
-            errors.append(f"{p.element} {p.category}: appears twice")
-        seen[key] = p
-        if (p.value is None) == (p.status is None) or (p.status and p.status not in STATUSES):
-            errors.append(f"{p.element} {p.category}: a value needs no reason, a blank needs one")
-        elif p.value is not None and p.value % element.rounding:
-            errors.append(
-                f"{p.element} {p.category}: {p.value} is not rounded to {element.rounding}"
-            )
-    if any(p.status == WITHHELD for p in published) and any(
-        p.status != WITHHELD for p in published
-    ):
-        errors.append("a withheld week must withhold every cell")
-    return errors + _table_errors(seen) + _pair_errors(seen)
-
-
-def _table_errors(seen: dict[tuple[str, str], Published]) -> list[str]:
-    errors = []
-    for element in ELEMENTS.values():
-        table = [seen.get((element.code, c)) for c in element.categories]
-        if not element.total or any(p is None for p in table):
-            continue
-        hidden = [p for p in table if p and p.status and p.status != WITHHELD]
-        if len(hidden) == 1:
-            errors.append(f"{element.code}: one hidden cell could be worked out from the total")
-    return errors
-
-
-def _pair_errors(seen: dict[tuple[str, str], Published]) -> list[str]:
-    errors = []
-    for (code, category), p in seen.items():
-        count_of = ELEMENTS[code].count_of
-        n = seen.get((count_of, category)) if count_of else None
-        if n is not None and n.status and p.value is not None:
-            errors.append(f"{code} {category}: shown while its count is hidden")
-    return errors
-
-
-def _interval(element: Element, target: str, hidden: set[str], truth: dict[str, float]):
-    """Return the range an attacker gets for a hidden cell from ``parts = total`` alone.
-
-    Published cells are taken at their true values (the attacker's best case); hidden ones
-    are only known to be at least zero.
-    """
-    sign = {c: (-1.0 if c == element.total else 1.0) for c in element.categories}
-    known = math.fsum(sign[c] * truth[c] for c in element.categories if c not in hidden)
-    others = [sign[c] for c in hidden if c != target]
-    # the others' sum ranges over [lo, hi]: a plus-signed unknown is free upwards, a minus downwards
-    lo = -math.inf if any(s < 0 for s in others) else 0.0
-    hi = math.inf if any(s > 0 for s in others) else 0.0
-    bounds = sorted(((-known - lo) / sign[target], (-known - hi) / sign[target]))
-    return max(bounds[0], 0.0), bounds[1]
-
-
-def _cell_errors(published: dict[tuple[str, str], Published], cells: Sequence[Cell]) -> list:
-    errors = []
-    for cell in cells:
-        p = published.get((cell.element, cell.category))
-        if p is None or p.status:
-            continue
-        exact = cell.value
-        element = ELEMENTS[cell.element]
-        if p.value != round_to_base(exact, element.rounding):
-            errors.append(f"{cell.element} {cell.category}: published value is not the rounded sum")
-        if element.kind == COUNT and 0 < exact <= SMALL_COUNT_MAX:
-            errors.append(f"{cell.element} {cell.category}: a count of {exact:g} is shown")
-        if element.kind != COUNT and magnitude_status(cell.contributions):
-            errors.append(f"{cell.element} {cell.category}: a sensitive magnitude is shown")
-    return errors
-
-
-def _recovery_errors(published: dict[tuple[str, str], Published], cells: Sequence[Cell]) -> list:
-    errors = []
-    by_key = {(c.element, c.category): c for c in cells}
-    for element in ELEMENTS.values():
-        keys = [(element.code, c) for c in element.categories]
-        if not element.total or not all(k in by_key and k in published for k in keys):
-            continue
-        truth = {k[1]: by_key[k].value for k in keys}
-        hidden = {k[1] for k in keys if published[k].status}
-        for k in keys:
-            if published[k].status in (DOMINANCE, P_PERCENT):
-                need = protection_needed(by_key[k].contributions)
-                lo, hi = _interval(element, k[1], hidden, truth)
-                if lo > truth[k[1]] - need + 1e-9 or hi < truth[k[1]] + need - 1e-9:
-                    errors.append(f"{k[0]} {k[1]}: recoverable to [{lo:g}, {hi:g}]")
-    return errors
-
-
-def check(
-    published: Sequence[Published],
-    cells: Sequence[Cell] = (),
-    *,
-    staff: int | None = None,
-    clients: int | None = None,
-) -> list[str]:
-    """Return every rule of docs/privacy.md this output breaks; an empty list means none.
-
-    Written apart from ``protect``: it recomputes each rule its own way. Without ``cells`` (the
-    hub's case) it checks what the output alone can show: reason codes, rounding, withheld
-    weeks, and that no table hides a single cell.
-    """
-    errors = _structural_errors(published)
-    by_key = {(p.element, p.category): p for p in published}
-    if cells:
-        errors += _cell_errors(by_key, cells) + _recovery_errors(by_key, cells)
-    small_team = (staff is not None and staff < MIN_STAFF) or (
-        clients is not None and clients < MIN_CLIENTS
-    )
-    if small_team and any(p.status != WITHHELD for p in published):
-        errors.append("a team-week under 5 staff or 5 clients must be withheld")
-    return errors

@@ -187,7 +187,7 @@ data_value = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=200)
+@settings(max_examples=100)
 @given(st.lists(data_value, max_size=6))
 def test_validate_agrees_with_the_published_schema(values):
     p = payload(dataValues=values)
