@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.throttling import AnonRateThrottle
@@ -219,8 +219,11 @@ def ingest(request: HttpRequest, dryRun: bool = False):  # noqa: N803
     summary="Published hub figures",
     url_name="observations",
 )
-def observations(request: HttpRequest, page: int = Query(1, ge=1, le=1_000_000)) -> dict:
+def observations(
+    request: HttpRequest, response: HttpResponse, page: int = Query(1, ge=1, le=1_000_000)
+) -> dict:
     """Page through every published observation (the same rows as data.csv)."""
+    response["Cache-Control"] = f"public, max-age={settings.COMMONS_CACHE_SECONDS}"
     return selectors.observation_page(page=page, path=request.path)
 
 

@@ -79,6 +79,11 @@ def test_json_observations_are_the_csv_rows_paginated(db, client, monkeypatch):
     assert set(first["results"][0]) == set(SDMX_HEAD[3:])
 
 
+def test_observations_may_be_cached_by_browsers_and_proxies(db, client):
+    response = client.get("/commons/api/v1/observations/")
+    assert response["Cache-Control"] == "public, max-age=300"
+
+
 @pytest.mark.parametrize("page", ["0", "-1", "x", "99999999999999999999"])
 def test_a_bad_page_is_a_4xx(db, client, page):
     assert 400 <= client.get(f"/commons/api/v1/observations/?page={page}").status_code < 500
