@@ -353,3 +353,24 @@ TASKS = {
     }
 }
 # --- end background tasks -------------------------------------------------------------------
+
+# --- Commons hub (commons/) -----------------------------------------------------------------
+# The hub that teams publish anonymised weekly figures to. COMMONS_HUB mounts it at /commons/
+# (on in the embedded demo); COMMONS_ENROL_TOKEN is the bearer token a team needs to enrol.
+INSTALLED_APPS += ["commons"]
+COMMONS_HUB = env_bool("COMMONS_HUB", default=True)
+COMMONS_ENROL_TOKEN = env_str("COMMONS_ENROL_TOKEN", "" if PRODUCTION else "patch-demo-enrol")
+COMMONS_MAX_BODY_BYTES = env_int("COMMONS_MAX_BODY_BYTES", 64 * 1024)
+# Ingest requests per minute from one address (ninja's cache-backed throttle); empty: no limit.
+COMMONS_INGEST_RATE = env_str("COMMONS_INGEST_RATE", "600/min")
+COMMONS_CACHE_SECONDS = env_int("COMMONS_CACHE_SECONDS", 300)
+# --- end commons hub ------------------------------------------------------------------------
+
+# --- Commons export (insights/export/) -------------------------------------------------------
+# The hub this server's teams send their weekly figures to once they join; empty: nothing is
+# sent. Outside production, with the hub mounted here, it defaults to this server's own hub.
+COMMONS_URL = env_str(
+    "COMMONS_URL",
+    f"http://127.0.0.1:{env_int('PORT', 8000)}/commons/" if COMMONS_HUB and not PRODUCTION else "",
+)
+# --- end commons export ---------------------------------------------------------------------

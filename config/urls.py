@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from pwa.views import manifest
@@ -56,5 +57,8 @@ urlpatterns = [
     path("t/<slug:team_slug>/insights/", include("insights.urls")),
     path("t/<slug:team_slug>/", include("teams.urls")),
 ]
+
+if settings.COMMONS_HUB:
+    urlpatterns.append(path("commons/", include("commons.urls")))
 
 handler500 = "config.errors.server_error"

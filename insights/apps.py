@@ -7,7 +7,9 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         from insights import demo, signals
+        from insights.export import demo as commons_demo
         from teams.demo import register
 
         register("insights", demo.seed)
+        register("insights-commons", commons_demo.seed)
         signals.connect()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from insights.pvi import Agreement, ClientRating
 from teams.models import Team, TeamScopedQuerySet, User
@@ -124,3 +125,78 @@ class ClientAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.week} {self.rating}"
+
+
+# --- The commons export (insights/export/): what leaves a team, and its record -------------
+
+
+class CommonsEnrolment(models.Model):
+    """A team's place in the commons: its choice to join, and what the hub issued it.
+
+    ``joined`` is the team's own decision (off until the team joins; leaving clears it at
+    once). The key signs every sending; it is never shown again, logged or put in a page, so
+    ``__str__`` and ``__repr__`` leave it out.
+    """
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="+")
+    joined = models.BooleanField(default=False)
+    hub_url = models.CharField(max_length=300, blank=True)  # the hub that issued the key
+    org_unit = models.CharField(max_length=40, blank=True)  # the hub's opaque team reference
+    key = models.CharField(max_length=200, blank=True, editable=False)
+    region = models.CharField(max_length=12, blank=True)
+    service_type = models.CharField(max_length=30, blank=True)
+    enrolled_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {'joined' if self.joined else 'not joined'} {self.org_unit}"
+
+    def __repr__(self) -> str:
+        return f"<CommonsEnrolment team={self.team_id} joined={self.joined}>"
+
+    @property
+    def can_send(self) -> bool:
+        return self.joined and bool(self.key and self.org_unit)
+
+
+class SendingStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Sending(models.Model):
+    """One revision of one team-week's payload, recorded before it goes and kept as sent.
+
+    A failure with ``next_attempt_at`` set will be tried again then; without it, it will not.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    week = models.CharField(max_length=8)
+    revision = models.PositiveIntegerField()
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=SendingStatus.choices, default=SendingStatus.WAITING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)  # in plain words
+    response = models.JSONField(default=dict, blank=True)  # the hub's import summary
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-week", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "week", "revision"], name="sending_once_per_revision"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.week} r{self.revision} {self.status}"

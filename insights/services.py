@@ -14,6 +14,7 @@ from django_tasks import task
 
 from caseload.models import Visit
 from insights import formulas
+from insights.export import services as commons
 from insights.models import (
     ClientAnswer,
     PulseSubmission,
@@ -93,7 +94,9 @@ def snapshot_week(team_id: int, week: str, revise_only: bool = False) -> int | N
         return None
     if revise_only and not WeeklySnapshot.objects.for_team(team).filter(week=week).exists():
         return None
-    return snapshot_save(team=team, week=week).revision
+    snapshot = snapshot_save(team=team, week=week)
+    commons.snapshot_saved(snapshot=snapshot)
+    return snapshot.revision
 
 
 def snapshot_enqueue(*, team_id: int, week: str, revise_only: bool = False) -> None:

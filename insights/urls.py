@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from insights import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("pulse/", views.pulse, name="pulse"),
     path("organisation/", views.organisation, name="organisation"),
     path("visits/<uuid:visit_id>/ask/", views.ask_client, name="ask"),
+    path("commons/", include("insights.export.urls")),
 ]

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 
 from insights import formulas
+from insights.export import services as commons
 from insights.services import WeekNotClosed, last_closed_week, snapshot_save
 from teams.models import Team
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             for label in weeks:
                 try:
                     snapshot = snapshot_save(team=each, week=label)
+                    commons.snapshot_saved(snapshot=snapshot)
                 except (WeekNotClosed, ValueError) as error:
                     raise CommandError(str(error)) from None
                 self.stdout.write(f"{each.slug} {label}: revision {snapshot.revision}")

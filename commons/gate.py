@@ -1,0 +1,196 @@
+"""The hub's one door to the shared ``disclosure`` package (schema, signing, control).
+
+Everything the hub publishes passes through ``hub_total`` or ``spread`` here, and every
+incoming payload through ``payload_errors``. Where the hub needs more than the package gives
+(secondary suppression across a breakdown, the grouping of activity codes), the extra rule
+lives here, beside the call it extends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from django.utils.crypto import salted_hmac
+from jsonschema import Draft202012Validator
+
+from disclosure import control, schema, signing
+
+MAX_SKEW = signing.MAX_SKEW
+MIN_TEAMS = control.MIN_TEAMS  # a spread across teams
+MIN_TEAMS_FOR_SUMS = control.MIN_TEAMS_FOR_SUMS  # a sum over teams
+Distribution = control.Distribution
+
+# What each HOURS category counts as (docs/metrics.md, "Where paid time goes"). The hub cannot
+# read insights' code list, so it publishes this grouping as data beside the schema's codes.
+HOURS_GROUPS = {
+    "direct": "frontline",
+    "indirect": "client_related",
+    "travel": "client_related",
+    "team": "overhead",
+    "training": "overhead",
+    "other": "overhead",
+    "leave": "absence",
+    "not_recorded": "not_recorded",
+    "paid": "total",
+}
+# Bounds of each per-team figure the dashboard spreads (shares, or a change in a 1–5 rating).
+SHARE_BOUNDS = (0.0, 1.0)
+RATING_CHANGE_BOUNDS = (-4.0, 4.0)
+
+
+@dataclass(frozen=True)
+class Signed:
+    team: str
+    timestamp: int
+    nonce: str
+    signature: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A published hub sum: a value, or None with the reason code, and the teams behind it."""
+
+    value: float | None
+    status: str | None
+    teams: int
+
+
+def signature_headers(headers: Mapping[str, str]) -> Signed | None:
+    """Read the four signature headers; None when one is missing or not well formed."""
+    names = (
+        signing.TEAM_HEADER,
+        signing.TIMESTAMP_HEADER,
+        signing.NONCE_HEADER,
+        signing.SIGNATURE_HEADER,
+    )
+    team, timestamp, nonce, signature = (headers.get(name, "") for name in names)
+    if not (team and nonce and signature) or not timestamp.isascii() or not timestamp.isdigit():
+        return None
+    if len(timestamp) > 12 or len(nonce) > 64 or len(team) > 12 or len(signature) > 80:
+        return None
+    return Signed(team=team, timestamp=int(timestamp), nonce=nonce, signature=signature)
+
+
+def verify(*, key: str, body: bytes, signed: Signed) -> bool:
+    return signing.verify(key, body, signed.timestamp, signed.nonce, signed.signature)
+
+
+def fresh(timestamp: int, now: float) -> bool:
+    return signing.within_skew(timestamp, int(now))
+
+
+def payload_errors(payload: object) -> list[str]:
+    """Return the schema's errors, then the rules the hub can check from the values alone."""
+    errors = schema.validate(payload)
+    if errors:
+        return errors
+    published = schema.published_values(payload)
+    return control.check(published) + _small_counts(published)
+
+
+def _small_counts(published: Sequence[schema.Published]) -> list[str]:
+    """A published count of 5 can only come from a count of 3 to 7, which must be hidden."""
+    return [
+        f"{p.element} {p.category}: a count of 5 would show a small count"
+        for p in published
+        if p.value == control.ROUNDING_BASE and schema.ELEMENTS[p.element].kind == schema.COUNT
+    ]
+
+
+def attributes_schema() -> dict:
+    return schema.json_schema()["properties"]["attributes"]
+
+
+@cache
+def _attributes_validator() -> Draft202012Validator:
+    return Draft202012Validator(attributes_schema())
+
+
+def attribute_errors(attributes: object) -> list[str]:
+    """Validate an enrolment body: exactly the payload's three attributes, from closed lists."""
+    return [error.message for error in _attributes_validator().iter_errors(attributes)]
+
+
+def payload_schema() -> dict:
+    """The published JSON Schema, shaped to sit inside the OpenAPI document."""
+    return {k: v for k, v in schema.json_schema().items() if k not in {"$schema", "$id"}}
+
+
+def json_schema() -> dict:
+    return schema.json_schema()
+
+
+def hub_total(element: str, category: str, team_values: Sequence[float]) -> Figure:
+    published = control.protect_hub_cell(element, category, team_values)
+    return Figure(value=published.value, status=published.status, teams=len(team_values))
+
+
+def _noise_secret() -> bytes:
+    return salted_hmac("patch.commons.noise", "hub-distributions").digest()
+
+
+def spread(
+    values: Sequence[float], *, label: str, bounds: tuple[float, float] = SHARE_BOUNDS
+) -> Distribution:
+    """Quartiles across teams with the package's noise, or nothing (T) under MIN_TEAMS teams.
+
+    ``label`` names the figure, so the same figure always carries the same noise.
+    """
+    return control.hub_distribution(
+        values, min_teams=MIN_TEAMS, bounds=bounds, secret=_noise_secret(), label=label
+    )
+
+
+def protect_breakdown(figures: Mapping[str, Figure], *, total_teams: int) -> dict[str, Figure]:
+    """Hide more groups (S) until those hidden hold no team or at least MIN_TEAMS_FOR_SUMS.
+
+    Otherwise the published total minus the published groups would give away the sum of the
+    few teams left over. The smallest published group goes first.
+    """
+    result = dict(figures)
+    while True:
+        hidden = total_teams - sum(f.teams for f in result.values() if f.value is not None)
+        shown = [code for code, f in result.items() if f.value is not None]
+        if not 0 < hidden < MIN_TEAMS_FOR_SUMS or not shown:
+            return result
+        smallest = min(shown, key=lambda code: result[code].teams)
+        result[smallest] = Figure(None, schema.SECONDARY, result[smallest].teams)
+
+
+def element_codes() -> list[str]:
+    return list(schema.ELEMENTS)
+
+
+def region_name(code: str) -> str:
+    return schema.REGIONS.get(code, code)
+
+
+def service_type_name(code: str) -> str:
+    return code.replace("_", " ").capitalize()
+
+
+def code_list() -> dict:
+    """The schema's data elements and categories, with what each HOURS category counts as."""
+    return {
+        "schemaVersion": schema.SCHEMA_VERSION,
+        "elements": [
+            {
+                "code": element.code,
+                "kind": element.kind,
+                "unit": element.unit,
+                "description": element.description,
+                "total": element.total,
+                "categories": [
+                    {"code": c, "group": HOURS_GROUPS.get(c) if element.code == "HOURS" else None}
+                    for c in element.categories
+                ],
+            }
+            for element in schema.ELEMENTS.values()
+        ],
+        "statuses": [{"code": code, "meaning": text} for code, text in schema.STATUSES.items()],
+        "regions": [{"code": code, "name": name} for code, name in schema.REGIONS.items()],
+        "serviceTypes": list(schema.SERVICE_TYPES),
+        "sizeBands": list(schema.SIZE_BANDS),
+    }

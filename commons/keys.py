@@ -1,0 +1,26 @@
+"""Each team's signing key, derived from the server secret so the database never stores one.
+
+HMAC verification needs the key itself, so a one-way hash cannot be kept; deriving the key
+from ``SECRET_KEY``, the team's reference and a per-team salt means a copied database is
+useless without the secret, and issuing a new salt replaces the key.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.utils.crypto import salted_hmac
+
+KEY_SALT = "patch.commons.team-key"
+
+
+def new_salt() -> str:
+    return secrets.token_hex(16)
+
+
+def team_key(*, ref: str, salt: str) -> str:
+    return salted_hmac(KEY_SALT, f"{ref}:{salt}", algorithm="sha256").hexdigest()
+
+
+def new_ref() -> str:
+    return f"t-{secrets.token_hex(5)}"

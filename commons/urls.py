@@ -1,0 +1,13 @@
+# No app namespace: django-ninja reverses its own "commons-api" namespace from the root.
+from django.urls import path
+
+from commons import views
+from commons.api import api
+
+urlpatterns = [
+    path("", views.dashboard, name="commons-dashboard"),
+    path("data.csv", views.data_csv, name="commons-data-csv"),
+    path("data/", views.dictionary, name="commons-dictionary"),
+    path("schema/v1.json", views.schema_v1, name="commons-schema"),
+    path("api/", api.urls),
+]
