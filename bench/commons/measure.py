@@ -116,9 +116,9 @@ def _load(loaded: list) -> None:
 
 
 def _time(client: Client, url: str, *, cold: bool) -> tuple[float, int]:
-    """Median milliseconds over ROUNDS requests and the queries of the last one."""
+    """Median milliseconds over ROUNDS requests (one when cold) and the last one's queries."""
     times = []
-    for _ in range(ROUNDS):
+    for _ in range(1 if cold else ROUNDS):
         if cold:
             cache.clear()
         with CaptureQueriesContext(connection) as queries:
