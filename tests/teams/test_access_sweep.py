@@ -52,6 +52,12 @@ PUBLIC = {
     "insights_codes",
     "insights_coaching",
     "answer",
+    # one's own two-factor sign-in (tests/teams/test_twofactor.py)
+    "two_factor",
+    "two_factor_setup",
+    "two_factor_verify",
+    "two_factor_recovery_codes",
+    "two_factor_off",
 }
 
 
