@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -67,7 +67,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     """Show the QR code for a new app; the first right code turns two-factor sign-in on."""
     next_url = _next(request)
     if twofactor.is_on(user=request.user):
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     device = twofactor.device_begin(user=request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +102,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         if twofactor.code_accepted(user=request.user, code=form.cleaned_data["code"]):
             request.session.cycle_key()
             twofactor.mark_verified(request.session)
-            return redirect(next_url)
+            return HttpResponseRedirect(next_url)
         form.refuse(user_id=request.user.pk)
     signing_in = request.session.get(twofactor.PENDING) == twofactor.VERIFY
     return render(
