@@ -102,6 +102,9 @@ def test_a_days_work_leaves_no_personal_data_in_urls_or_logs(team, alice, captur
     ]
     for page in pages:
         assert nurse.get(page).status_code < 500
+    clients = reverse("caseload:clients", kwargs=slug)
+    found = nurse.post(clients, {"q": "Zephyrinecanary", "status": "", "page": "1"})
+    assert "Zephyrinecanary Jones" in found.content.decode()
     nurse.post(
         reverse("caseload:client_add", kwargs=slug),
         {"name": "Zephyrinecanary Smith", "postcode": "ZZ9 9ZZ", "address": "2 Canarystreet"},
