@@ -7,6 +7,9 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +18,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as settings_hypothesis
 from hypothesis import strategies as st
 
+from config.asgi import application
 from teams import twofactor
 from teams.models import Invitation
 from tests.factories import (
@@ -244,3 +248,21 @@ def test_odd_codes_and_next_urls_never_answer_5xx(alice, code, next_url):
         assert response.status_code < 500
         response = client.get(reverse(name), {"next": next_url})
         assert response.status_code < 500
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_session_owing_its_code_cannot_open_the_team_socket(team, alice):
+    def signed_in_owing_a_code() -> str:
+        confirmed_totp_device(alice)
+        return _sign_in(alice).cookies[settings.SESSION_COOKIE_NAME].value
+
+    cookie = await database_sync_to_async(signed_in_owing_a_code)()
+    headers = [
+        (b"host", b"127.0.0.1:8000"),
+        (b"origin", b"http://127.0.0.1:8000"),
+        (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()),
+    ]
+    communicator = WebsocketCommunicator(application, f"/ws/t/{team.slug}/", headers=headers)
+    connected, _ = await communicator.connect()
+    assert not connected
