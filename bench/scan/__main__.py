@@ -26,20 +26,26 @@ def _manage(env: dict[str, str], *args: str) -> None:
 
 
 def _session_cookie(env: dict[str, str]) -> str:
-    """Sign the demo nurse in on the scratch database; return the cookie header value."""
+    """Sign the demo nurse in on the scratch database; return the cookie header value.
+
+    A CSRF cookie goes with the session, so the forms wapiti reads carry tokens that match it
+    and its attacks reach the views instead of stopping at the CSRF check.
+    """
     os.environ.update(env)
     import django
 
     django.setup()
     from django.conf import settings
     from django.test import Client
+    from django.utils.crypto import get_random_string
 
     from teams.models import User
 
     client = Client()
     client.force_login(User.objects.get(email=NURSE))
     name = settings.SESSION_COOKIE_NAME
-    return f"{name}={client.cookies[name].value}"
+    csrf = f"{settings.CSRF_COOKIE_NAME}={get_random_string(32)}"
+    return f"{name}={client.cookies[name].value}; {csrf}"
 
 
 def _wait(port: int, process: subprocess.Popen) -> None:
