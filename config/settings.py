@@ -279,6 +279,8 @@ SESSION_COOKIE_AGE = SESSION_LIFETIME_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Pages carry the CSRF token (hx-headers, forms), so no script needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -374,3 +376,21 @@ COMMONS_URL = env_str(
     f"http://127.0.0.1:{env_int('PORT', 8000)}/commons/" if COMMONS_HUB and not PRODUCTION else "",
 )
 # --- end commons export ---------------------------------------------------------------------
+
+# --- Two-factor sign-in (teams/twofactor.py) ------------------------------------------------
+# Coaches, and anyone managing members, enter a code from an authenticator app; a code entered
+# in the last TWO_FACTOR_STEP_UP_MINUTES covers member management. Wrong codes lock code entry
+# for the person for TWO_FACTOR_LOCKOUT_MINUTES (teams/throttle.py), which replaces django-otp's
+# own per-device back-off: one rule, in one place.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("teams.sessions.SessionTimeoutMiddleware") + 1,
+    "teams.twofactor.TwoFactorMiddleware",
+)
+TWO_FACTOR_STEP_UP_SECONDS = 60 * env_int("TWO_FACTOR_STEP_UP_MINUTES", 15)
+TWO_FACTOR_FAILURE_LIMIT = env_int("TWO_FACTOR_FAILURE_LIMIT", 5)
+TWO_FACTOR_LOCKOUT_SECONDS = 60 * env_int("TWO_FACTOR_LOCKOUT_MINUTES", 15)
+OTP_TOTP_ISSUER = "Patch"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# --- end two-factor sign-in -----------------------------------------------------------------

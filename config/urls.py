@@ -18,6 +18,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", team_views.LogoutView.as_view(), name="logout"),
+    path("account/two-factor/", include("teams.twofactor_urls")),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),

@@ -64,11 +64,13 @@ def keep_private(request: HttpRequest) -> None:
     request.keeps_private = True
 
 
-def team_view(*, write: bool = False) -> Callable:
+def team_view(*, write: bool = False, searches: bool = False) -> Callable:
     """Resolve ``team_slug`` onto ``request.team`` for members (and coaches when read-only).
 
     A coach may read; any non-safe method from a coach, or any request marked ``write``, needs
-    membership. Anyone else gets 404.
+    membership. Anyone else gets 404. A view that ``searches`` takes its search terms in a POST
+    body, so names and NHS numbers never appear in a URL (nor in access logs or history); that
+    POST only reads, so coaches may send it too.
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -76,7 +78,10 @@ def team_view(*, write: bool = False) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, team_slug: str, *args, **kwargs) -> HttpResponse:
             team, access = team_access(user=request.user, slug=team_slug)
-            needs_member = write or request.method not in ("GET", "HEAD", "OPTIONS")
+            reads = request.method in ("GET", "HEAD", "OPTIONS") or (
+                searches and request.method == "POST"
+            )
+            needs_member = write or not reads
             if needs_member and access is not Access.MEMBER:
                 raise Http404
             request.team = team
@@ -86,6 +91,7 @@ def team_view(*, write: bool = False) -> Callable:
                 patch_cache_control(response, no_store=True, private=True)
             return response
 
+        wrapper.searches = searches
         return wrapper
 
     return decorator

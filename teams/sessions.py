@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from teams import services
+from teams import services, twofactor
 
 LOGIN_AT = "patch_login_at"
 ACTIVE_AT = "patch_active_at"
@@ -68,9 +68,14 @@ def session_expired(session: SessionBase, *, now: datetime | None = None) -> boo
 
 
 def session_is_current(session_key: str, *, now: datetime | None = None) -> bool:
-    """Say whether the stored session still has a logged-in person within both limits."""
+    """Say whether the stored session still has a logged-in person within both limits, who
+    owes no second factor (``teams.twofactor``)."""
     session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
-    return SESSION_KEY in session and not session_expired(session, now=now)
+    return (
+        SESSION_KEY in session
+        and not session_expired(session, now=now)
+        and not session.get(twofactor.PENDING)
+    )
 
 
 def on_login(sender, request, user, **kwargs) -> None:

@@ -68,3 +68,23 @@ def reset_mail_allowed(*, to: str) -> bool:
     return allowed(
         kind="reset-mail", value=to, limit=settings.PASSWORD_RESET_MAILS_PER_HOUR, seconds=3600
     )
+
+
+def _two_factor_key(user_id: int) -> str:
+    return _key("two-factor", str(user_id))
+
+
+def two_factor_locked(*, user_id: int) -> bool:
+    """Say whether this person has entered too many wrong codes this period."""
+    failures = cache.get(_two_factor_key(user_id)) or 0
+    return failures >= settings.TWO_FACTOR_FAILURE_LIMIT
+
+
+def two_factor_failed(*, user_id: int) -> None:
+    """Count a wrong code; the period starts at the first wrong code."""
+    key = _two_factor_key(user_id)
+    cache.add(key, 0, timeout=settings.TWO_FACTOR_LOCKOUT_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=settings.TWO_FACTOR_LOCKOUT_SECONDS)

@@ -25,6 +25,7 @@ from teams.forms import (
     RoleForm,
 )
 from teams.models import CoachGrant, Invitation, Membership, Role, Team
+from teams.twofactor import step_up_required
 
 STATIC = Path(settings.BASE_DIR) / "static"
 SERVICE_WORKER = STATIC / "js" / "sw.js"
@@ -149,6 +150,7 @@ def _members_response(request: TeamRequest, *, invite_form: InvitationForm) -> H
 
 
 @team_view(write=True)
+@step_up_required
 @require_POST
 def invitation_create(request: TeamRequest) -> HttpResponse:
     form = InvitationForm(request.POST)
@@ -170,6 +172,7 @@ def invitation_create(request: TeamRequest) -> HttpResponse:
 
 
 @team_view(write=True)
+@step_up_required
 @require_POST
 def invitation_withdraw(request: TeamRequest, invitation_id: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation.objects.for_team(request.team), pk=invitation_id)
@@ -217,6 +220,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @team_view(write=True)
+@step_up_required
 def member_leave(request: TeamRequest, membership_id: int) -> HttpResponse:
     """Record that a member has left; any member may, as the team runs itself."""
     membership = get_object_or_404(
@@ -248,6 +252,7 @@ def _roles_response(request: TeamRequest, *, role_form: RoleForm) -> HttpRespons
 
 
 @team_view(write=True)
+@step_up_required
 @require_POST
 def role_create(request: TeamRequest) -> HttpResponse:
     form = RoleForm(request.POST)
@@ -263,6 +268,7 @@ def role_create(request: TeamRequest) -> HttpResponse:
 
 
 @team_view(write=True)
+@step_up_required
 def role_hand_over(request: TeamRequest, role_id: int) -> HttpResponse:
     role = get_object_or_404(Role.objects.for_team(request.team), pk=role_id)
     form = HandOverForm(request.POST or None, team=request.team)
@@ -278,6 +284,7 @@ def role_hand_over(request: TeamRequest, role_id: int) -> HttpResponse:
 
 
 @team_view(write=True)
+@step_up_required
 @require_POST
 def coach_grant(request: TeamRequest) -> HttpResponse:
     """Mail a coach invitation; the answer is the same whether or not the address has an account."""
@@ -309,6 +316,7 @@ def coach_grant(request: TeamRequest) -> HttpResponse:
 
 
 @team_view(write=True)
+@step_up_required
 @require_POST
 def coach_revoke(request: TeamRequest, grant_id: int) -> HttpResponse:
     grant = get_object_or_404(CoachGrant.objects.for_team(request.team), pk=grant_id)

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from teams import twofactor
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 
 
@@ -78,3 +79,19 @@ def _empty_cache(settings):
         }
     }
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_second_factor(monkeypatch):
+    """Let ``force_login`` stand for a whole sign-in, code included, with a fresh step-up:
+    tests of other features manage members without an authenticator app. The two-factor
+    tests sign in through the pages, or call ``twofactor.forget_verified``."""
+    force_login = Client.force_login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        session = self.session
+        twofactor.mark_verified(session)
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)

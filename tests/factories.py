@@ -4,6 +4,8 @@ import datetime
 
 import factory
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caseload.models import (
     CarePlanProblem,
@@ -137,3 +139,13 @@ class HandoverFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     author = factory.SubFactory(UserFactory)
     text = "Daughter asks for a call back about the new dressing."
+
+
+def confirmed_totp_device(user: User):
+    """Give ``user`` an authenticator app that is set up; codes come from ``totp_code``."""
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def totp_code(device) -> str:
+    """Return the code the app shows now (time-machine moves ``now``)."""
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"

@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from django.conf import settings
+from django.urls import reverse
 
 pytestmark = pytest.mark.slow
 
@@ -52,3 +54,8 @@ def test_production_without_allowed_hosts_refuses_to_start():
 def test_a_bad_boolean_is_a_clear_error():
     result = _manage("check", DEBUG="maybe")
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_the_csrf_cookie_is_out_of_scripts_reach(client, db):
+    response = client.get(reverse("login"))
+    assert response.cookies[settings.CSRF_COOKIE_NAME]["httponly"]

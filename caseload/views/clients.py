@@ -34,12 +34,14 @@ from caseload.views.common import (
 from teams.access import TeamRequest, team_view
 
 
-@team_view()
+@team_view(searches=True)
 def client_list(request: TeamRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
-    status = request.GET.get("status", "")
+    """List clients; the search form and its page links POST, keeping names out of URLs."""
+    terms = request.POST if request.method == "POST" else request.GET
+    query = terms.get("q", "")
+    status = terms.get("status", "")
     page = selectors.client_search(
-        team=request.team, query=query, status=status, page=request.GET.get("page", 1)
+        team=request.team, query=query, status=status, page=terms.get("page", 1)
     )
     audit_read(request, page.object_list, "client list")
     return render(

@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from teams import services
+from teams import services, twofactor
 from teams.models import Membership
 from tests.factories import PASSWORD, CoachGrantFactory, MembershipFactory, UserFactory
 
@@ -244,6 +244,10 @@ def test_new_person_accepting_a_coach_invitation_gets_read_only_access(
         reverse("invitation", kwargs={"token": token}),
         {"name": "Nia Coach", "password": "a-long-enough-passphrase"},
     )
+    assert client.get(team.get_absolute_url()).url.startswith(reverse("two_factor_setup"))
+    session = client.session
+    twofactor.mark_verified(session)  # as if the coach had set up an authenticator app
+    session.save()
     assert (
         "you can see its pages but not change them"
         in client.get(team.get_absolute_url()).content.decode()
