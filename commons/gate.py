@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 from jsonschema import Draft202012Validator
 
 from disclosure import control, schema, signing
@@ -22,19 +23,6 @@ MIN_TEAMS = control.MIN_TEAMS  # a spread across teams
 MIN_TEAMS_FOR_SUMS = control.MIN_TEAMS_FOR_SUMS  # a sum over teams
 Distribution = control.Distribution
 
-# What each HOURS category counts as (docs/metrics.md, "Where paid time goes"). The hub cannot
-# read insights' code list, so it publishes this grouping as data beside the schema's codes.
-HOURS_GROUPS = {
-    "direct": "frontline",
-    "indirect": "client_related",
-    "travel": "client_related",
-    "team": "overhead",
-    "training": "overhead",
-    "other": "overhead",
-    "leave": "absence",
-    "not_recorded": "not_recorded",
-    "paid": "total",
-}
 # Bounds of each per-team figure the dashboard spreads (shares, or a change in a 1–5 rating).
 SHARE_BOUNDS = (0.0, 1.0)
 RATING_CHANGE_BOUNDS = (-4.0, 4.0)
@@ -164,7 +152,7 @@ def element_codes() -> list[str]:
 
 
 def region_name(code: str) -> str:
-    return schema.REGIONS.get(code, code)
+    return gettext(schema.REGIONS[code]) if code in schema.REGIONS else code
 
 
 def service_type_name(code: str) -> str:
@@ -183,7 +171,10 @@ def code_list() -> dict:
                 "description": element.description,
                 "total": element.total,
                 "categories": [
-                    {"code": c, "group": HOURS_GROUPS.get(c) if element.code == "HOURS" else None}
+                    {
+                        "code": c,
+                        "group": schema.HOURS_GROUPS.get(c) if element.code == "HOURS" else None,
+                    }
                     for c in element.categories
                 ],
             }

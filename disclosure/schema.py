@@ -29,13 +29,27 @@ DOMINANCE = "D"
 P_PERCENT = "P"
 SECONDARY = "S"
 TOO_FEW_TEAMS = "T"
+
+
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for the translation catalogue; the pages translate it when they show it.
+
+    This package imports no Django, and the payload and the API keep the English text.
+    """
+    return message
+
+
 STATUSES: dict[str, str] = {
-    WITHHELD: "team-week withheld: fewer than 5 staff or 5 clients contributed",
-    SMALL_COUNT: "small count: 1 to 7",
-    DOMINANCE: "dominance: the largest contributor is more than 50 % of the cell",
-    P_PERCENT: "p % rule (p = 10): the second-largest contributor could estimate the largest",
-    SECONDARY: "secondary suppression: protects another suppressed cell of the same table",
-    TOO_FEW_TEAMS: "too few teams: fewer than 10 teams contributed",
+    WITHHELD: gettext_noop("team-week withheld: fewer than 5 staff or 5 clients contributed"),
+    SMALL_COUNT: gettext_noop("small count: 1 to 7"),
+    DOMINANCE: gettext_noop("dominance: the largest contributor is more than 50 % of the cell"),
+    P_PERCENT: gettext_noop(
+        "p % rule (p = 10): the second-largest contributor could estimate the largest"
+    ),
+    SECONDARY: gettext_noop(
+        "secondary suppression: protects another suppressed cell of the same table"
+    ),
+    TOO_FEW_TEAMS: gettext_noop("too few teams: fewer than 10 teams contributed"),
 }
 
 PULSE_ITEMS = (
@@ -95,6 +109,20 @@ HOURS_PARTS = (
     "not_recorded",
 )
 
+# Which group each HOURS category belongs to: insights' code list groups its activity codes the
+# same way (a test holds the two together), and the hub publishes this grouping as data.
+HOURS_GROUPS = {
+    "direct": "frontline",
+    "indirect": "client_related",
+    "travel": "client_related",
+    "team": "overhead",
+    "training": "overhead",
+    "other": "overhead",
+    "leave": "absence",
+    "not_recorded": "not_recorded",
+    "paid": "total",
+}
+
 ELEMENTS: dict[str, Element] = {
     e.code: e
     for e in (
@@ -102,9 +130,11 @@ ELEMENTS: dict[str, Element] = {
             "HOURS",
             (*HOURS_PARTS, "paid"),
             MAGNITUDE,
-            "hours",
-            "Paid hours of the team's staff in the week by activity class (the Insights code "
-            "list); paid is the total of the others.",
+            gettext_noop("hours"),
+            gettext_noop(
+                "Paid hours of the team's staff in the week by activity class (the Insights code "
+                "list); paid is the total of the others."
+            ),
             total="paid",
             rounding=10,
         ),
@@ -112,31 +142,35 @@ ELEMENTS: dict[str, Element] = {
             "VISITS",
             ("planned", "done", "missed", "cancelled"),
             COUNT,
-            "visits",
-            "Visits dated in the week by their status at the end of the week.",
+            gettext_noop("visits"),
+            gettext_noop("Visits dated in the week by their status at the end of the week."),
         ),
         Element(
             "CLIENTS",
             ("caseload",),
             COUNT,
-            "clients",
-            "Clients on the caseload during the week.",
+            gettext_noop("clients"),
+            gettext_noop("Clients on the caseload during the week."),
         ),
         Element(
             "CONTINUITY",
             ("top_two", "visits"),
             COUNT,
-            "visits",
-            "Visits done in the week (visits) and those made by one of the client's two most "
-            "frequent nurses (top_two, never more than visits).",
+            gettext_noop("visits"),
+            gettext_noop(
+                "Visits done in the week (visits) and those made by one of the client's two most "
+                "frequent nurses (top_two, never more than visits)."
+            ),
         ),
         Element(
             "OUTCOME_CHANGE",
             KBS,
             MAGNITUDE,
-            "rating points",
-            "Sum of changes in Omaha knowledge, behaviour and status ratings (first to latest "
-            "rating of each problem rated twice); may be negative.",
+            gettext_noop("rating points"),
+            gettext_noop(
+                "Sum of changes in Omaha knowledge, behaviour and status ratings (first to latest "
+                "rating of each problem rated twice); may be negative."
+            ),
             count_of="OUTCOME_N",
             low=-4,
         ),
@@ -144,32 +178,39 @@ ELEMENTS: dict[str, Element] = {
             "OUTCOME_N",
             KBS,
             COUNT,
-            "rating pairs",
-            "Number of rating pairs behind OUTCOME_CHANGE.",
+            gettext_noop("rating pairs"),
+            gettext_noop("Number of rating pairs behind OUTCOME_CHANGE."),
         ),
         Element(
             "PULSE_SUM",
             PULSE_ITEMS,
             MAGNITUDE,
-            "sum of 1-5 answers",
-            "Sum of the staff pulse answers (1 to 5) per item, pooled over the 4 weeks ending "
-            "with this one.",
+            gettext_noop("sum of 1-5 answers"),
+            gettext_noop(
+                "Sum of the staff pulse answers (1 to 5) per item, pooled over the 4 weeks ending "
+                "with this one."
+            ),
             count_of="PULSE_N",
         ),
         Element(
             "PULSE_N",
             PULSE_ITEMS,
             COUNT,
-            "answers",
-            "Number of staff pulse answers per item, pooled over the 4 weeks ending with this one.",
+            gettext_noop("answers"),
+            gettext_noop(
+                "Number of staff pulse answers per item, pooled over the 4 weeks ending with this "
+                "one."
+            ),
         ),
         Element(
             "CLIENT_ANSWERS",
             ("very_good", "good", "neither", "poor", "very_poor", "dont_know"),
             COUNT,
-            "answers",
-            "Clients' answers to 'how was your visit', pooled over the 4 weeks ending with this "
-            "one.",
+            gettext_noop("answers"),
+            gettext_noop(
+                "Clients' answers to 'how was your visit', pooled over the 4 weeks ending with "
+                "this one."
+            ),
         ),
     )
 }
@@ -177,18 +218,18 @@ ELEMENTS: dict[str, Element] = {
 SERVICE_TYPES = ("district_nursing", "community_nursing", "social_work", "other")
 SIZE_BANDS = ("1-4", "5-8", "9-12", "13+")
 REGIONS: dict[str, str] = {
-    "E12000001": "North East",
-    "E12000002": "North West",
-    "E12000003": "Yorkshire and The Humber",
-    "E12000004": "East Midlands",
-    "E12000005": "West Midlands",
-    "E12000006": "East of England",
-    "E12000007": "London",
-    "E12000008": "South East",
-    "E12000009": "South West",
-    "W92000004": "Wales",
-    "S92000003": "Scotland",
-    "N92000002": "Northern Ireland",
+    "E12000001": gettext_noop("North East"),
+    "E12000002": gettext_noop("North West"),
+    "E12000003": gettext_noop("Yorkshire and The Humber"),
+    "E12000004": gettext_noop("East Midlands"),
+    "E12000005": gettext_noop("West Midlands"),
+    "E12000006": gettext_noop("East of England"),
+    "E12000007": gettext_noop("London"),
+    "E12000008": gettext_noop("South East"),
+    "E12000009": gettext_noop("South West"),
+    "W92000004": gettext_noop("Wales"),
+    "S92000003": gettext_noop("Scotland"),
+    "N92000002": gettext_noop("Northern Ireland"),
 }
 
 PERIOD_PATTERN = r"^[0-9]{4}W(0[1-9]|[1-4][0-9]|5[0-3])$"

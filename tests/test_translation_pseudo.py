@@ -66,14 +66,14 @@ ALLOWED_WORDS = {"Patch", "iCal"}
 # TEMPORARY, emptied by the coordinator at merge: pages of apps whose strings other work is
 # marking now. Each entry is a URL name; the sweep still renders them (no 5xx) but does not
 # count their English yet.
-NOT_YET_MARKED: set[str] = {"insights:team", "insights:my_week"}
+NOT_YET_MARKED: set[str] = set()
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 _VISIBLE_ATTRIBUTES = {"aria-label", "alt", "placeholder", "title"}
 
 
 class _VisibleText(HTMLParser):
-    """Collect what a person sees or hears: text outside scripts, and labels in attributes."""
+    """Collect what a person sees or hears: text outside scripts and code, and labels."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -81,7 +81,7 @@ class _VisibleText(HTMLParser):
         self._hidden = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in {"script", "style", "template"}:
+        if tag in {"script", "style", "template", "code"}:
             self._hidden += 1
         for name, value in attrs:
             if name in _VISIBLE_ATTRIBUTES and value:
@@ -90,7 +90,7 @@ class _VisibleText(HTMLParser):
             self.chunks.extend(value for name, value in attrs if name == "value" and value)
 
     def handle_endtag(self, tag):
-        if tag in {"script", "style", "template"} and self._hidden:
+        if tag in {"script", "style", "template", "code"} and self._hidden:
             self._hidden -= 1
 
     def handle_data(self, data):

@@ -18,7 +18,7 @@ SERVICE_LABELS = {
 class JoinForm(forms.Form):
     region = forms.ChoiceField(
         label=_("Region"),
-        choices=list(schema.REGIONS.items()),
+        choices=[(code, _(name)) for code, name in schema.REGIONS.items()],
         error_messages={"required": _("Choose the team's region.")},
     )
     service_type = forms.ChoiceField(

@@ -108,7 +108,7 @@ def commons(request: TeamRequest) -> HttpResponse:
         latest=latest,
         preview=preview,
         rows=_rows(preview),
-        region_name=schema.REGIONS.get(enrolment.region, ""),
+        region_name=_(schema.REGIONS[enrolment.region]) if enrolment.region else "",
         service_name=SERVICE_LABELS.get(enrolment.service_type, ""),
         payload_json=json.dumps(preview.payload, indent=2) if preview else "",
     )

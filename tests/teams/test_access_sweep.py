@@ -60,6 +60,17 @@ PUBLIC = {
     "two_factor_verify",
     "two_factor_recovery_codes",
     "two_factor_off",
+    # the commons hub: public open data and its API, authenticated by signature (tests/commons/)
+    "commons-dashboard",
+    "commons-data-csv",
+    "commons-dictionary",
+    "commons-schema",
+    "commons-api:api-root",
+    "commons-api:enrol",
+    "commons-api:ingest",
+    "commons-api:observations",
+    "commons-api:codes",
+    "commons-api:openapi-json",
 }
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from disclosure import schema
 from insights import formulas
+from insights.codes import CODES
 from insights.export import payload, selectors
 from insights.models import CommonsEnrolment, WeeklySnapshot
 from tests.insights.export.conftest import WEEK, earlier, figures, snapshot
@@ -106,3 +107,8 @@ def test_outcome_sums_are_the_change_in_rating_points(team):
     cells = {(c.element, c.category): c for c in _preview(team).cells.cells}
     assert sum(cells[("OUTCOME_CHANGE", "status")].contributions) == 12 * 1.0 + 10 * 0.5
     assert sum(cells[("OUTCOME_N", "status")].contributions) == 22
+
+
+def test_the_hubs_grouping_of_hours_is_the_code_lists():
+    groups = {payload.HOURS_CATEGORY[code.code]: code.group for code in CODES}
+    assert groups == {c: g for c, g in schema.HOURS_GROUPS.items() if c != payload.PAID}
