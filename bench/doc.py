@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
@@ -49,3 +52,24 @@ def write_section(name: str, text: str, path: Path = BENCHMARKS) -> None:
     else:
         doc = f"{doc.rstrip()}\n\n{block}\n"
     path.write_text(doc)
+
+
+def database_options(parser: argparse.ArgumentParser, *, default: str = "sqlite") -> None:
+    """Add the ``--database`` and ``--no-write`` options every per-database bench takes."""
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default=default)
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+
+
+def run_per_database(
+    name: str,
+    args: argparse.Namespace,
+    run: Callable[[str, argparse.Namespace], Any],
+    markdown: Callable[[list[Any], str], str],
+    command: str,
+) -> None:
+    """Run the bench on each database asked for, print the table, and keep it in the docs."""
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    text = markdown([run(db, args) for db in databases], f"{command} --database {args.database}")
+    print(text)
+    if not args.no_write:
+        write_section(name, text)

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.caseload.__main__ import run_child, say
-from bench.doc import commit, cpu_model, write_section
+from bench.doc import commit, cpu_model, database_options, run_per_database
 
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_NAME = "patch_commons_hub"
@@ -102,19 +102,13 @@ def main() -> None:
     parser.add_argument("--teams", type=int, default=1000)
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--timed-weeks", type=int, default=4, help="weeks sent through the API")
-    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="sqlite")
-    parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    database_options(parser)
     args = parser.parse_args()
-    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    results = [_run(db, args) for db in databases]
     command = (
         f"python -m bench.commons --teams {args.teams} --weeks {args.weeks} "
-        f"--timed-weeks {args.timed_weeks} --database {args.database}"
+        f"--timed-weeks {args.timed_weeks}"
     )
-    text = _markdown(results, command)
-    print(text)
-    if not args.no_write:
-        write_section("commons", text)
+    run_per_database("commons", args, _run, _markdown, command)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.caseload.__main__ import PG_URL, pg_recreate, run_child, say
-from bench.doc import commit, cpu_model, write_section
+from bench.doc import commit, cpu_model, database_options, run_per_database
 
 
 def _run(database: str, args: argparse.Namespace) -> dict:
@@ -78,19 +78,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=5_000)
     parser.add_argument("--visits", type=int, default=200_000)
-    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="sqlite")
-    parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    database_options(parser)
     args = parser.parse_args()
-    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    results = [_run(db, args) for db in databases]
-    command = (
-        f"python -m bench.insights --clients {args.clients} --visits {args.visits} "
-        f"--database {args.database}"
-    )
-    text = _markdown(results, command)
-    print(text)
-    if not args.no_write:
-        write_section("insights", text)
+    command = f"python -m bench.insights --clients {args.clients} --visits {args.visits}"
+    run_per_database("insights", args, _run, _markdown, command)
 
 
 if __name__ == "__main__":
