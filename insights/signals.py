@@ -10,7 +10,7 @@ revised by a task. Writes that skip model signals (bulk inserts of invented hist
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
@@ -33,11 +33,11 @@ from teams.models import Membership
 # Each model whose rows feed a figure, and the day a row counts on (None: no single day,
 # so only the running week is refreshed).
 DAY_OF: dict[type[Model], Callable[[Model], date | None]] = {
-    Visit: lambda visit: visit.date,
-    TimeEntry: lambda entry: entry.date,
-    Assignment: lambda shift: shift.date,
-    Rating: lambda rating: timezone.localdate(rating.rated_at),
-    Handover: lambda handover: timezone.localdate(handover.created_at),
+    Visit: lambda visit: _day(visit.date),
+    TimeEntry: lambda entry: _day(entry.date),
+    Assignment: lambda shift: _day(shift.date),
+    Rating: lambda rating: _day(rating.rated_at),
+    Handover: lambda handover: _day(handover.created_at),
     RotaPeriod: lambda period: None,
     LeaveRequest: lambda leave: None,
     Contract: lambda contract: None,
@@ -47,6 +47,16 @@ DAY_OF: dict[type[Model], Callable[[Model], date | None]] = {
     MemberSkill: lambda skill: None,
     Membership: lambda membership: None,
 }
+
+
+def _day(value: date | datetime | str | None) -> date | None:
+    """The day a field holds: a saved instance keeps what it was given until it is read
+    back, so a sync handler's ISO string arrives here as a string."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return value
 
 
 def _changed(sender: type[Model], instance: Model, raw: bool = False, **kwargs: object) -> None:
