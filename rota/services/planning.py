@@ -152,6 +152,8 @@ def plan_execute(*, run_id: int, now: datetime | None = None) -> PlanRun:
 def _solve(run: PlanRun, built: adapter.Built) -> tuple[Solution, bool]:
     """Run the solver beside a watcher; return the solution and whether a stop was asked."""
     watcher = _Watcher(run, built)
+    if run.stop_requested:  # asked before the solver started: the first legal roster is the plan
+        watcher.stop.set()
     watcher.start()
     try:
         solution = solve(
