@@ -367,10 +367,10 @@ def _summary(body: dict[str, Any]) -> dict[str, Any]:
     keys = ("status", "importCount", "conflicts", "revision")
     summary = {key: body[key] for key in keys if key in body}
     try:
-        json.dumps(summary, allow_nan=False)
+        text = json.dumps(summary, allow_nan=False)
     except ValueError:  # Infinity or NaN: nothing a database's JSON column will hold
         return {}
-    return summary
+    return {} if "\\u0000" in text else summary  # PostgreSQL's JSON refuses the NUL character
 
 
 def next_wake(*, now: datetime | None = None) -> datetime | None:
