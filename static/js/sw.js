@@ -5,7 +5,7 @@
  * Bump VERSION whenever any file in SHELL changes (or the offline page's
  * markup changes): installed workers then refetch the whole app shell.
  */
-const VERSION = '2026-12-03.1';
+const VERSION = '2026-12-03.2';
 
 importScripts('/static/vendor/workbox/workbox-sw.js');
 // The outbox's storage and flush code (no DOM part runs here): Background Sync
