@@ -3,12 +3,11 @@ large-neighbourhood search.
 
 0. A greedy cover-first construction (``construct.py``) gives a legal roster within seconds at
    any size; it is the first progress step and the incumbent, so a stop or a time-out at any
-   later moment returns at least it. Past 84 days the rest of the time goes to re-pricing one
-   person over a few weeks at a time (``windows.py``): the whole-horizon DP, the compact model
-   and column generation over it are all too large there. On instances larger or longer than
-   any published one (people x shift types x days, or over 28 days) the same search polishes
-   the first roster before column generation starts, until it stalls or half the time is
-   gone; column generation and the dives then share what is left.
+   later moment returns at least it. On instances larger or longer than any published one
+   (people x shift types x days, or over 28 days) a portfolio takes over from it: re-pricing
+   one person over a few weeks at a time (``windows.py``) while it gains, then CP-SAT on the
+   whole compact model started from the best roster (``compact.py``) where that model fits;
+   past that size the windows keep the whole time. The published sizes go on as follows.
 1. Column generation (``columns.py``) builds the set-partitioning LP, whose bound is
    close to the optimum, and a pool of whole-person schedules.
 2. Dives (``dives.py``) round the LP into rosters: first by cells, with CP-SAT settling the
@@ -27,10 +26,11 @@ import math
 import random
 import threading
 import time
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from . import dives
+from . import compact, dives
 from .columns import ColumnGeneration
 from .construct import construct
 from .diagnose import explain_infeasibility
@@ -51,10 +51,8 @@ _RESTART = 0.25  # share of the time limit a fresh dive needs
 _LNS_ROUND = 0.05  # share of the time limit LNS gets before a fresh dive, when far off
 _FAR = 0.1  # gap to the bound, in dearest uncovered shifts, that calls for a fresh dive
 _FIRST = 0.5  # share of the time limit the first legal roster may take at most
-_LONG = 84  # days past which the whole-horizon DP and the compact model are too large
 _LARGE = 60 * 10 * 28  # people x shift types x days of the largest published instance
 _PUBLISHED_DAYS = 28  # the longest published instance
-_WARM = 0.5  # most of the time window pricing may polish the first roster on larger ones
 _PATIENCE = 10  # steps per person without a gain after which that polish stops
 
 
@@ -105,24 +103,10 @@ def solve(
         logger.debug("first roster %s t=%.1f", best and best.objective, time.monotonic() - start)
     if best is not None and (stopped() or remaining() <= 0):
         return _finish(problem, best, None, start)
-    if best is not None and problem.horizon > _LONG:
-        # Half a year or more: price by windows of days instead (windows.py).
-        search = WindowSearch(problem, best.values, best.objective)
-        search.run(deadline=deadline - scoring, stop=stop, report=offer, seed=seed)
-        return _finish(problem, best, None, start)
     size = len(problem.staff) * len(problem.shifts) * problem.horizon
     if best is not None and (size > _LARGE or problem.horizon > _PUBLISHED_DAYS):
-        # Larger or longer than any published instance: column generation may take most of
-        # the time before its first roster, so polish the greedy one first, while it gains.
-        search = WindowSearch(problem, best.values, best.objective)
-        search.run(
-            deadline=start + _WARM * time_limit,
-            stop=stop,
-            report=offer,
-            patience=_PATIENCE * len(problem.staff),
-        )
-        if stopped():
-            return _finish(problem, best, None, start)
+        _portfolio(problem, best, deadline - scoring, workers, stop, offer, seed)
+        return _finish(problem, best, None, start)
     rm = RosterModel(problem)
     cg = ColumnGeneration(problem, rm)
     if best is not None:
@@ -233,6 +217,36 @@ def solve(
             dive(True, time.monotonic() + min(remaining() - 2.0, _RESTART * time_limit))
             search.offer(best)
     return _finish(problem, best, bound, start)
+
+
+def _portfolio(
+    problem: Problem,
+    first: Incumbent,
+    deadline: float,
+    workers: int,
+    stop: threading.Event | None,
+    offer: Callable[[dict[tuple[int, int], int]], None],
+    seed: int,
+) -> None:
+    """Improve the first roster of an instance unlike the published ones.
+
+    Window re-pricing gains fast from the greedy roster and works at any size, so it runs
+    first; where the whole compact model fits, CP-SAT then takes over from the best roster
+    (measured far better than column generation there), else the windows keep the time.
+    """
+    search = WindowSearch(problem, first.values, first.objective)
+    share = compact.windows_share(problem)
+    if share >= 1.0:
+        search.run(deadline=deadline, stop=stop, report=offer, seed=seed)
+        return
+    polish = time.monotonic() + share * (deadline - time.monotonic())
+    search.run(deadline=polish, stop=stop, report=offer, seed=seed, patience=_PATIENCE * search.n)
+    if stop is not None and stop.is_set():
+        return
+    current = {(p, d): s for p, days in enumerate(search.schedules) for d, s in days.items()}
+    compact.run(
+        problem, current, deadline=deadline, workers=workers, seed=seed, stop=stop, report=offer
+    )
 
 
 def _objective(problem: Problem, values: dict[tuple[int, int], int]) -> int | None:
