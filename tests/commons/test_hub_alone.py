@@ -90,6 +90,7 @@ def test_no_hub_request_reads_a_team_apps_table(db, hub_alone, client):
             client.get(url)
         client.post(INGEST_URL, b"{}", content_type="application/json")
     tables = {q["sql"] for q in queries.captured_queries}
+    assert any("commons_importlog" in sql for sql in tables)  # the refused ingest is logged
     assert all("commons_" in sql for sql in tables if "FROM" in sql or "INTO" in sql), tables
 
 
