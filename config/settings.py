@@ -394,3 +394,41 @@ OTP_TOTP_ISSUER = "Patch"
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 # --- end two-factor sign-in -----------------------------------------------------------------
+
+# --- The hub alone (PATCH_ROLE=hub) ---------------------------------------------------------
+# PATCH_ROLE=hub serves the commons hub and nothing else (docs/deploy.md): the hub's own
+# URLconf (its pages, API and open data, and the site routes those pages link to), no logins,
+# sessions or team context, so no request reads a team app's table and the hub's database needs
+# only the commons tables. The default, "embedded", is the all-in-one server with the hub
+# mounted at /commons/. The hub's middleware and context processors are named here, and tests
+# apply these very lists.
+PATCH_ROLE = env_str("PATCH_ROLE", "embedded")
+if PATCH_ROLE not in {"embedded", "hub"}:
+    raise ImproperlyConfigured(f"PATCH_ROLE must be embedded or hub, not {PATCH_ROLE!r}")
+HUB_URLCONF = "config.urls_hub"
+HUB_MIDDLEWARE = [
+    name
+    for name in MIDDLEWARE
+    if name
+    in {
+        "django.middleware.security.SecurityMiddleware",
+        "teams.middleware.RequestIdMiddleware",
+        "teams.middleware.ContentSecurityPolicyMiddleware",
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+        "django.middleware.locale.LocaleMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    }
+]
+HUB_CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.template.context_processors.i18n",
+]
+if PATCH_ROLE == "hub":
+    ROOT_URLCONF = HUB_URLCONF
+    MIDDLEWARE = HUB_MIDDLEWARE
+    TEMPLATES[0]["OPTIONS"]["context_processors"] = HUB_CONTEXT_PROCESSORS
+    COMMONS_HUB = True
+    COMMONS_URL = ""  # a hub has no teams of its own to send from
+# --- end the hub alone ----------------------------------------------------------------------

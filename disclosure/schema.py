@@ -158,8 +158,9 @@ ELEMENTS: dict[str, Element] = {
             COUNT,
             gettext_noop("visits"),
             gettext_noop(
-                "Visits done in the week (visits) and those made by one of the client's two most "
-                "frequent nurses (top_two, never more than visits)."
+                "Visits done in the 90 days ending with the week (visits) and those made by one "
+                "of the client's two most frequent nurses in that time (top_two, never more than "
+                "visits)."
             ),
         ),
         Element(

@@ -158,11 +158,18 @@ def rating_change(pairs: Iterable[tuple[int, int]]) -> Change:
 @dataclass(frozen=True)
 class Continuity:
     """A team's continuity of care: median COC over clients that have one, and the pooled
-    share of visits by one of each client's two most frequent nurses."""
+    share of visits by one of each client's two most frequent nurses, with the two counts
+    behind that share (what the commons receives: counts, never the rate).
+
+    ``top_two`` and ``visits`` are None in weeks stored before the counts were kept; such a
+    week sends no continuity to the commons.
+    """
 
     clients: int
     median_coc: float | None
     top_two_share: float | None
+    top_two: int | None = None
+    visits: int | None = None
 
 
 def continuity(visits: Mapping[object, Mapping[object, int]]) -> Continuity:
@@ -174,6 +181,8 @@ def continuity(visits: Mapping[object, Mapping[object, int]]) -> Continuity:
         clients=sum(1 for i in indices if i is not None),
         median_coc=median(indices),
         top_two_share=share(top_two, total),
+        top_two=top_two,
+        visits=total,
     )
 
 

@@ -56,8 +56,9 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language", "")
     if language not in dict(settings.LANGUAGES):
         return HttpResponse(status=400)
-    if request.user.is_authenticated:
-        services.user_language_set(user=request.user, language=language)
+    user = getattr(request, "user", None)  # the hub alone has no logins (PATCH_ROLE=hub)
+    if user is not None and user.is_authenticated:
+        services.user_language_set(user=user, language=language)
     response = HttpResponseRedirect(_safe_next(request))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

@@ -78,7 +78,7 @@ def _outcomes(outcomes: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> list[C
 
 def _continuity(continuity: Mapping[str, Any]) -> list[Cell]:
     """Continuity counts, when the snapshot holds them (older snapshots hold only shares)."""
-    if "top_two" not in continuity or "visits" not in continuity:
+    if continuity.get("top_two") is None or continuity.get("visits") is None:
         return []
     return [
         Cell("CONTINUITY", "top_two", _ones(continuity["top_two"])),

@@ -145,11 +145,13 @@ def test_continuity_takes_the_median_over_clients_with_two_visits_or_more():
 
 def test_continuity_top_two_share_is_pooled_over_visits():
     result = f.continuity({"c1": {"a": 2, "b": 1, "c": 1}, "c2": {"a": 4}})
-    assert result.top_two_share == 7 / 8
+    assert (result.top_two_share, result.top_two, result.visits) == (7 / 8, 7, 8)
 
 
-def test_continuity_of_no_visits_is_no_data():
-    assert f.continuity({}) == f.Continuity(clients=0, median_coc=None, top_two_share=None)
+def test_continuity_of_no_visits_is_no_data_but_counts_zero():
+    assert f.continuity({}) == f.Continuity(
+        clients=0, median_coc=None, top_two_share=None, top_two=0, visits=0
+    )
 
 
 def test_outcomes_compare_first_and_latest_rating_per_problem_name():
