@@ -394,3 +394,8 @@ OTP_TOTP_ISSUER = "Patch"
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 # --- end two-factor sign-in -----------------------------------------------------------------
+
+# --- Ideas (ideas/) -------------------------------------------------------------------------
+# The team's ideas board: proposals decided by consent rounds, tried and reviewed (docs/ideas.md).
+INSTALLED_APPS += ["ideas"]
+# --- end ideas ------------------------------------------------------------------------------
