@@ -91,3 +91,33 @@ def test_ideas_pages_fit_the_tablet_with_large_targets_and_no_wcag_violation(
         assert page.evaluate(MEASURE_TARGETS) == [], path
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
         assert axe_violations(page) == [], path
+
+
+def test_an_answer_sent_offline_after_the_round_closed_needs_attention(
+    idea, world, browser, tablet, server_url
+):
+    consent_round = services.round_open(
+        idea=idea, by=world["alice"], closes_at=timezone.now() + timedelta(days=2), trial_weeks=4
+    )
+    context = browser.new_context(**tablet)
+    bob = context.new_page()
+    log_in(bob, server_url, "bob@example.org", PASSWORD)
+    bob.goto(f"{server_url}{idea.get_absolute_url()}")
+    bob.wait_for_selector("#outbox-status:not([hidden])")
+    context.set_offline(True)
+    context.route("**/*", lambda route: route.abort("internetdisconnected"))
+    bob.get_by_label("Objection", exact=True).check()
+    bob.get_by_label("Your concern, or the reason for your objection").fill("Not on Fridays.")
+    bob.get_by_role("button", name="Send my answer").click()
+    bob.locator("#outbox-status").get_by_text("1 change waiting to be sent").wait_for()
+    type(consent_round).objects.filter(pk=consent_round.pk).update(
+        closes_at=timezone.now() - timedelta(minutes=1)
+    )
+    context.unroute("**/*")
+    context.set_offline(False)
+    link = bob.get_by_role("link", name="See what needs your attention")
+    link.wait_for(timeout=20_000)
+    answer = Answer.objects.get(member=world["bob"])
+    assert answer.late and answer.text == "Not on Fridays."
+    bob.goto(f"{server_url}{link.get_attribute('href')}")
+    assert bob.get_by_text(re.compile("does not count")).count() >= 1
