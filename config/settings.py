@@ -432,3 +432,7 @@ if PATCH_ROLE == "hub":
     COMMONS_HUB = True
     COMMONS_URL = ""  # a hub has no teams of its own to send from
 # --- end the hub alone ----------------------------------------------------------------------
+# --- Ideas (ideas/) -------------------------------------------------------------------------
+# The team's ideas board: proposals decided by consent rounds, tried and reviewed (docs/ideas.md).
+INSTALLED_APPS += ["ideas"]
+# --- end ideas ------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ urlpatterns = [
     path("calendar/", include("rota.public_urls")),
     path("t/<slug:team_slug>/rota/", include("rota.urls")),
     path("t/<slug:team_slug>/insights/", include("insights.urls")),
+    path("t/<slug:team_slug>/ideas/", include("ideas.urls")),
     path("t/<slug:team_slug>/", include("teams.urls")),
 ]
 

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 
 from caseload import selectors as caseload
-from insights import formulas, pvi
+from insights import formulas, metrics, pvi
 from insights.codes import CODES
 from insights.models import ClientAnswer, PulseSubmission, PulseTally, WeeklySnapshot
 from rota.selectors import hours
@@ -460,3 +460,25 @@ def month_report(*, team: Team, first: date, today: date) -> MonthReport:
             )
         )
     return MonthReport(first=first, weeks=weeks, trend=trend, missing=missing)
+
+
+@dataclass(frozen=True)
+class MetricWeek:
+    week: str
+    start: date
+    value: float | None
+    n: int
+
+
+def metric_weeks(*, team: Team, key: str, first: date, last: date) -> list[MetricWeek]:
+    """One metric (``insights.metrics``) in each stored week starting between two Mondays.
+
+    Reads stored snapshots only, in one query: closed weeks as they were kept, never recomputed.
+    """
+    snapshots = (
+        WeeklySnapshot.objects.for_team(team)
+        .filter(start__gte=first, start__lte=last)
+        .order_by("start")
+        .only("week", "start", "figures")
+    )
+    return [MetricWeek(s.week, s.start, *metrics.read(key, s.figures)) for s in snapshots]

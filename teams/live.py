@@ -49,6 +49,7 @@ EVENTS = frozenset(
         "rota-swaps-changed",
         "rota-plan-progress",
         "rota-plan-finished",
+        "idea-changed",
     }
 )
 

@@ -41,6 +41,7 @@ BUTTONS = {
     "rota:shift_type_retire",
     "rota:shift_type_reinstate",
     "rota:calendar",
+    "ideas:withdraw",
 }
 
 # Fields a form reads although no team page renders them in the sample world.

@@ -24,7 +24,7 @@ from caseload import services
 from caseload.models import SyncMutation, SyncOutcome
 from caseload.sync import schema
 from caseload.sync.handlers import HANDLERS, Missing
-from caseload.sync.protocol import Rejected
+from caseload.sync.protocol import Refused, Rejected
 from teams.models import Team, User
 
 logger = logging.getLogger(__name__)
@@ -142,6 +142,8 @@ def _outcome(team: Team, author: User, raw: dict[str, Any]) -> dict[str, Any]:
                 base_version=stored["base_version"],
                 payload=payload,
             )
+        if isinstance(version, Refused):
+            return {**stored, "status": SyncOutcome.REJECTED, "reason": version[:300]}
         return {**stored, "status": SyncOutcome.APPLIED, "version": version}
     except services.VersionConflict as conflict:
         return {

@@ -21,6 +21,7 @@ from caseload.models import (
     TimeEntry,
     Visit,
 )
+from caseload.sync import schema
 from caseload.sync.protocol import Rejected
 from teams.models import Membership, Team, User
 
@@ -38,7 +39,7 @@ def _found(obj: Any, what: str) -> Any:
     return obj
 
 
-Handler = Callable[..., int]
+Handler = Callable[..., int | str]  # the new version, or a Refused reason
 
 
 def _visit(team: Team, target: uuid.UUID) -> Visit:
@@ -203,3 +204,15 @@ HANDLERS: dict[str, Handler] = {
     "note.add": _note_add,
     "rating.add": _rating_add,
 }
+
+
+def register(name: str, kind: schema.Kind, handler: Handler) -> None:
+    """Add another app's mutation kind (ideas' consent answers and comments) to the protocol.
+
+    The kind's schema and handler live in that app; caseload never imports it. Registered from
+    the app's ``ready()``, so the kinds are the same in every process.
+    """
+    if name in schema.KINDS and HANDLERS.get(name) is not handler:
+        raise ValueError(f"sync kind {name!r} is already registered")
+    schema.KINDS[name] = kind
+    HANDLERS[name] = handler

@@ -67,3 +67,9 @@ def parse_batch(body: bytes) -> tuple[uuid.UUID, list[Any]]:
     if len(mutations) > MAX_MUTATIONS:
         raise BatchError(413, _("A batch may hold at most %(n)d mutations.") % {"n": MAX_MUTATIONS})
     return device, mutations
+
+
+class Refused(str):
+    """A handler's answer for a change that was kept but not applied as sent (a consent answer
+    after its round closed): its effect is committed, and the mutation is reported ``rejected``
+    with this text as the reason, so the author sees it under "Needs attention"."""

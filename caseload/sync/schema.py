@@ -233,6 +233,7 @@ class Kind(Shape):
     versioned: bool | None = True  # True: needs base_version; False: null; None: either
     new_row: bool = False
     row_id: str = ""
+    event: str = ""  # the live event the page raises after applying one (teams.live.EVENTS)
 
     def publish(self) -> dict[str, Any]:
         return {
@@ -240,6 +241,7 @@ class Kind(Shape):
             "done": str(self.done),
             "newRow": self.new_row,
             "rowId": self.row_id,
+            "event": self.event,
             "fields": {name: spec.publish() for name, spec in self.fields.items()},
         }
 

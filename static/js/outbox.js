@@ -684,6 +684,7 @@
       if (k.indexOf('visit.') === 0) { names['visit-changed'] = true; }
       if (k.indexOf('handover.') === 0) { names['handover-changed'] = true; }
       if (k === 'note.add' || k === 'rating.add') { names['client-changed'] = true; }
+      if (KINDS[k] && KINDS[k].event) { names[KINDS[k].event] = true; }
     });
     return Object.keys(names);
   }

@@ -116,6 +116,7 @@ def samples(team, alice):
         ).pk,
         "month": "2026-01",
         **_rota_samples(team, alice),
+        **_idea_samples(team, alice),
     }
 
 
@@ -135,6 +136,20 @@ def _rota_samples(team, alice) -> dict:
             team=team, period=assignment.period, requested_by=alice
         ).pk,
     }
+
+
+def _idea_samples(team, alice) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ideas import services as ideas
+
+    idea = ideas.idea_propose(team=team, author=alice, problem="P", proposal="Q", benefit="B")
+    consent_round = ideas.round_open(
+        idea=idea, by=alice, closes_at=timezone.now() + timedelta(days=1), trial_weeks=4
+    )
+    return {"idea_id": idea.pk, "round_id": consent_round.pk}
 
 
 def _url(name: str, route: str, samples: dict) -> str:
