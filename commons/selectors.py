@@ -11,9 +11,10 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
 
 from commons import gate, publish
 from commons.models import Observation, PublishedWeek, RegisteredTeam
@@ -77,23 +78,27 @@ class Dashboard:
     completeness: list[WeekCompleteness]
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
-
-
 def _expected_by_rule(weeks: list[date]) -> dict[date, int]:
-    """Count, per week, the teams enrolled by its end and not revoked before it (one query)."""
-    counts = RegisteredTeam.objects.aggregate(
-        **{
-            f"w{index}": Count(
-                "id",
-                filter=Q(enrolled_at__lt=_midnight(monday + timedelta(days=7)))
-                & (Q(revoked_at__isnull=True) | Q(revoked_at__gte=_midnight(monday))),
-            )
-            for index, monday in enumerate(weeks)
-        }
+    """Count, per week, the teams enrolled by its end and not revoked before it starts.
+
+    One query: teams grouped by the (UTC) days they were enrolled and revoked, few groups.
+    """
+    groups = list(
+        RegisteredTeam.objects.values(
+            enrolled=TruncDate("enrolled_at", tzinfo=UTC),
+            revoked=TruncDate("revoked_at", tzinfo=UTC),
+        )
+        .annotate(n=Count("id"))
+        .values_list("enrolled", "revoked", "n")
     )
-    return {monday: counts[f"w{index}"] for index, monday in enumerate(weeks)}
+    return {
+        monday: sum(
+            n
+            for enrolled, revoked, n in groups
+            if enrolled < monday + timedelta(days=7) and (revoked is None or revoked >= monday)
+        )
+        for monday in weeks
+    }
 
 
 def _completeness(
