@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from commons import keys
+from commons import keys, services
 from commons.models import DataValue, DataValueSet, RegisteredTeam
 from commons.periods import period_of, weeks_back
 from disclosure import control, schema
@@ -182,4 +182,5 @@ def demo_seed(*, teams: int = 40, weeks: int = 52, today: date | None = None) ->
             ]
     DataValueSet.objects.bulk_create(sets, batch_size=500)
     DataValue.objects.bulk_create(values, batch_size=2000)
+    services.weeks_changed(weeks={value_set.week_start for value_set in sets})
     return len(sets)

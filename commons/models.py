@@ -111,3 +111,58 @@ class ImportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.received_at:%Y-%m-%d %H:%M} {self.http_status}"
+
+
+class PublishedWeek(models.Model):
+    """One ISO week's published figures: the gate's output, kept until the week's data changes.
+
+    Storing a value set bumps its week's ``data_version`` in the same transaction
+    (``services.weeks_changed``); the first read that finds ``published_version`` behind
+    recomputes that week (``commons.publish``). Every other read is a page of stored rows, so
+    what a page costs does not grow with the number of teams.
+    """
+
+    week_start = models.DateField(_("week starting"), unique=True)
+    data_version = models.PositiveIntegerField(default=0)
+    published_version = models.PositiveIntegerField(default=0)
+    reported = models.PositiveIntegerField(_("teams reported"), default=0)
+    on_time = models.PositiveIntegerField(_("teams on time"), default=0)
+    # Teams that sent the week although it lies outside their enrolment: expected all the same.
+    unenrolled = models.PositiveIntegerField(default=0)
+    observations = models.PositiveIntegerField(default=0)  # rows, so pages need no COUNT(*)
+    components = models.JSONField(default=dict)  # Public Value Index parts' spreads
+
+    class Meta:
+        verbose_name = _("published week")
+
+    def __str__(self) -> str:
+        return f"{self.week_start} v{self.published_version}/{self.data_version}"
+
+
+class Observation(models.Model):
+    """One published row of open data (the SDMX-CSV shape), exactly as the gate let it out."""
+
+    week_start = models.DateField(_("week starting"))
+    position = models.PositiveIntegerField()  # the row's place within its week
+    time_period = models.CharField(max_length=8)
+    ref_area = models.CharField(max_length=9)
+    service_type = models.CharField(max_length=32)
+    data_element = models.CharField(max_length=20)
+    category = models.CharField(max_length=20)
+    measure = models.CharField(max_length=6)
+    obs_value = models.FloatField(null=True)
+    obs_status = models.CharField(max_length=1, blank=True)
+    n_teams = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week_start", "position"], name="commons_one_observation_per_place"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["data_element", "week_start"], name="commons_obs_element_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.time_period} {self.data_element}/{self.category} {self.measure}"

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from commons import gate, keys
-from commons.models import DataValue, DataValueSet, ImportLog, Nonce, RegisteredTeam
+from commons.models import (
+    DataValue,
+    DataValueSet,
+    ImportLog,
+    Nonce,
+    PublishedWeek,
+    RegisteredTeam,
+)
 from commons.periods import week_start
 
 Cell = tuple[str, str]
@@ -266,3 +274,21 @@ def _store(
         DataValue(value_set=existing, element=e, category=c, value=v, status=s)
         for (e, c), (v, s) in cells.items()
     )
+    weeks_changed(weeks=[existing.week_start])
+
+
+def weeks_changed(*, weeks: Iterable[date]) -> None:
+    """Mark the weeks' published figures out of date, in the transaction that stored their data.
+
+    The next read publishes them again (``commons.publish``). The first set of a new week
+    creates its row; two such sets at once settle on the unique week, and both bumps count.
+    """
+    for monday in sorted(set(weeks)):
+        bumped = PublishedWeek.objects.filter(week_start=monday)
+        if bumped.update(data_version=F("data_version") + 1):
+            continue
+        try:
+            with transaction.atomic():
+                PublishedWeek.objects.create(week_start=monday, data_version=1)
+        except IntegrityError:
+            bumped.update(data_version=F("data_version") + 1)

@@ -15,3 +15,9 @@ def share(value: float | None) -> str:
 @register.filter
 def points(value: float | None) -> str:
     return "" if value is None else number_format(value, decimal_pos=2, use_l10n=True)
+
+
+@register.filter
+def figure(value: float | None, unit: str = "share") -> str:
+    """Show a spread's quartile in its unit: points of a rating change, or a share."""
+    return points(value) if unit == "points" else share(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from collections.abc import Sequence
 
 from django.test import Client
 
@@ -59,17 +60,21 @@ class Hub:
         return self.client.post(url, body, content_type="application/json", **signed)
 
 
-def enrol_and_report(count: int, *, period: str = "2026W10", **attributes: str) -> list[str]:
-    """Enrol ``count`` teams and have each send ``period`` through the ingest service."""
+def enrol_and_report(
+    count: int, *, period: str = "2026W10", periods: Sequence[str] = (), **attributes: str
+) -> list[str]:
+    """Enrol ``count`` teams and have each send ``period`` (or each of ``periods``) through the
+    ingest service."""
     refs = []
     for index in range(count):
         team, key = services.team_enrol(attributes=ATTRIBUTES | attributes)
-        data = payload(team.ref, period=period, direct=150.0 + 10 * index)
-        data["attributes"] = ATTRIBUTES | attributes
-        body = json.dumps(data).encode()
-        services.datavalueset_ingest(
-            body=body, headers=signed_headers_plain(team.ref, key, body), dry_run=False
-        )
+        for week in periods or [period]:
+            data = payload(team.ref, period=week, direct=150.0 + 10 * index)
+            data["attributes"] = ATTRIBUTES | attributes
+            body = json.dumps(data).encode()
+            services.datavalueset_ingest(
+                body=body, headers=signed_headers_plain(team.ref, key, body), dry_run=False
+            )
         refs.append(team.ref)
     return refs
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from commons import services
 from commons.models import RegisteredTeam
-from tests.commons.helpers import ATTRIBUTES, enrol_and_report
+from tests.commons.helpers import ATTRIBUTES, enrol_and_report, payload
 
 URL = "/commons/"
 
@@ -59,13 +59,76 @@ def test_a_team_that_did_not_report_is_missing_not_zero(db, client):
     assert "Across 10 teams" in page
 
 
-@pytest.mark.parametrize("teams", [10, 20])
-def test_the_dashboard_query_count_does_not_grow_with_teams(
-    db, client, teams, django_assert_num_queries
+def _group(page: str, name: str) -> str:
+    """The part of the trend by region and service type about one group."""
+    section = page[page.index('id="group-trends"') :]
+    start = section.index(f'<h4 class="govuk-heading-s">{name}</h4>')
+    end = re.compile(r"<h[234]").search(section, start + 1)
+    return section[start : end.start() if end else None]
+
+
+def _week_row(group: str, week: str) -> str:
+    return re.search(rf"<th[^>]*>{week}</th>(.*?)</tr>", group, re.S)[1]
+
+
+def test_a_region_trend_is_shown_from_ten_teams_and_withheld_below(db, client):
+    enrol_and_report(10, region="E12000007")
+    enrol_and_report(9, region="E12000002")
+    page = client.get(URL).text
+    london, north_west = _group(page, "London"), _group(page, "North West")
+    assert "<svg" in london
+    assert re.findall(r">(\d+)%?<", _week_row(london, "2026-W10"))[0] == "10"
+    assert "<svg" not in north_west
+    assert "Withheld (T): in no week of the year did at least 10 teams" in north_west
+
+
+def test_a_week_of_a_group_under_ten_teams_is_withheld_beside_weeks_that_are_shown(db, client):
+    enrol_and_report(10, periods=["2026W10", "2026W11"], region="E12000007")
+    enrol_and_report(9, period="2026W12", region="E12000007")
+    london = _group(client.get(URL).text, "London")
+    assert re.search(r"\d+%", _week_row(london, "2026-W11"))
+    assert "Not shown: fewer than 10 teams (T)" in _week_row(london, "2026-W12")
+    # The chart's band stops at the withheld week instead of dropping to zero.
+    assert london.count("<polyline") == 1
+
+
+def test_a_service_type_trend_follows_the_same_rule(db, client):
+    enrol_and_report(10, serviceType="district_nursing")
+    enrol_and_report(9, serviceType="social_work")
+    page = client.get(URL).text
+    assert "<svg" in _group(page, "District nursing")
+    assert "Withheld (T)" in _group(page, "Social work")
+
+
+def test_figures_follow_new_data_on_the_next_view(db, client, hub):
+    enrol_and_report(10)
+    before = client.get(URL).text
+    assert "Across 10 teams" in before
+    hub.send(payload(hub.ref))
+    assert "Across 11 teams" in client.get(URL).text
+
+
+SIZES = [(10, ["2026W10"]), (20, ["2026W09", "2026W10", "2026W11"])]
+
+
+@pytest.mark.parametrize(("teams", "weeks"), SIZES)
+def test_the_dashboard_query_count_does_not_grow_with_teams_or_weeks(
+    db, client, teams, weeks, django_assert_num_queries
 ):
-    enrol_and_report(teams)
-    with django_assert_num_queries(6):  # version, latest week, two reads, teams, arrivals
-        client.get(URL)
-    with django_assert_num_queries(1):  # cached until a value set arrives
+    enrol_and_report(teams, periods=weeks)
+    client.get(URL)  # publishes every week
+    with django_assert_num_queries(4):  # stale weeks, recent weeks, frontline rows, expected
         client.get(URL)
     assert RegisteredTeam.objects.count() == teams
+
+
+@pytest.mark.parametrize(("teams", "weeks"), SIZES)
+def test_the_first_view_after_a_week_changes_costs_the_same_whatever_the_volume(
+    db, client, teams, weeks, django_assert_num_queries
+):
+    enrol_and_report(teams, periods=weeks)
+    client.get(URL)
+    services.weeks_changed(weeks=[date(2026, 3, 2)])  # 2026W10
+    # The steady four, plus that week's values, arrivals, and its rows replaced under a lock.
+    with django_assert_num_queries(12):
+        client.get(URL)

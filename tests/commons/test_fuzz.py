@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.commons.helpers import INGEST_URL, payload, signed_headers
+from commons.models import RegisteredTeam
+from tests.commons.helpers import INGEST_URL, enrol_and_report, payload, signed_headers
 
 FUZZ = settings(
     max_examples=40,
@@ -91,3 +92,12 @@ def test_enrolment_answers_any_body_with_a_4xx_or_201(db, client, body, token):
 def test_observation_pages_answer_any_query_string(db, client, query):
     response = client.get("/commons/api/v1/observations/", {"page": query})
     assert _answered(response) in {200, 422}
+
+
+@FUZZ
+@given(query=st.dictionaries(st.text(max_size=12), st.text(max_size=30), max_size=3))
+def test_the_dashboard_and_data_csv_answer_any_query_string(db, client, query):
+    if not RegisteredTeam.objects.exists():
+        enrol_and_report(10)
+    for url in ("/commons/", "/commons/data.csv"):
+        assert _answered(client.get(url, query)) == 200

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from datetime import date
 
 import pytest
 
-from commons import selectors
+from commons import keys, selectors, services
+from commons.models import PublishedWeek, RegisteredTeam
 from disclosure import schema
-from tests.commons.helpers import enrol_and_report
+from tests.commons.helpers import enrol_and_report, payload, signed_headers_plain
 
 SDMX_HEAD = [
     "STRUCTURE",
@@ -89,13 +92,40 @@ def test_a_bad_page_is_a_4xx(db, client, page):
     assert 400 <= client.get(f"/commons/api/v1/observations/?page={page}").status_code < 500
 
 
-@pytest.mark.parametrize("teams", [10, 20])
-def test_the_observations_query_count_does_not_grow_with_teams(
-    db, client, teams, django_assert_num_queries
+SIZES = [(10, ["2026W10"]), (20, ["2026W09", "2026W10", "2026W11"])]
+
+
+@pytest.mark.parametrize(("teams", "weeks"), SIZES)
+def test_open_data_query_counts_do_not_grow_with_teams_or_weeks(
+    db, client, teams, weeks, django_assert_num_queries, monkeypatch
 ):
-    enrol_and_report(teams)
-    with django_assert_num_queries(3):  # version, weeks, one read per week
-        client.get("/commons/api/v1/observations/")
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 10)
+    enrol_and_report(teams, periods=weeks)
+    client.get("/commons/api/v1/observations/")  # publishes every week
+    with django_assert_num_queries(3):  # stale weeks, the count, the page
+        client.get("/commons/api/v1/observations/?page=2")
+    with django_assert_num_queries(2):  # stale weeks, every row in one read
+        client.get("/commons/data.csv")
+
+
+def test_a_revised_week_is_published_again_and_only_that_week(db, client):
+    refs = enrol_and_report(20, periods=["2026W10", "2026W11"])  # sums need 20
+    before = rows(client)
+    published = dict(PublishedWeek.objects.values_list("week_start", "published_version"))
+    team = RegisteredTeam.objects.get(ref=refs[0])
+    key = keys.team_key(ref=team.ref, salt=team.key_salt)
+    revised = payload(team.ref, period="2026W11", revision=2, direct=300.0)
+    body = json.dumps(revised).encode()
+    services.datavalueset_ingest(body=body, headers=signed_headers_plain(team.ref, key, body),
+                                 dry_run=False)  # fmt: skip
+    after = rows(client)
+    week_10 = [r for r in before if r["TIME_PERIOD"] == "2026-W10"]
+    assert week_10 == [r for r in after if r["TIME_PERIOD"] == "2026-W10"]
+    direct = [r for r in after if r["DATA_ELEMENT"] == "HOURS" and r["CATEGORY"] == "direct"
+              and r["REF_AREA"] == r["SERVICE_TYPE"] == "_T"]  # fmt: skip
+    assert [r["OBS_VALUE"] for r in direct] == ["4900", "5050"]  # 150+160+…+340, then +150
+    now = dict(PublishedWeek.objects.values_list("week_start", "published_version"))
+    assert now == published | {date(2026, 3, 9): published[date(2026, 3, 9)] + 1}
 
 
 def test_the_code_list_says_what_counts_as_frontline_and_overhead(db, client):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from commons import publish
 from commons.demo import demo_seed
 
 
@@ -16,4 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, teams: int, weeks: int, **options) -> None:
         added = demo_seed(teams=teams, weeks=weeks)
-        self.stdout.write(f"Commons demo: {added} team-weeks added.")
+        # Publish now, before the server listens, so the first visitor does not wait for it.
+        weeks_published = publish.weeks_publish()
+        self.stdout.write(
+            f"Commons demo: {added} team-weeks added, {weeks_published} weeks published."
+        )
