@@ -111,3 +111,7 @@ class ImportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.received_at:%Y-%m-%d %H:%M} {self.http_status}"
+
+
+# Practices shared between teams live in their own module; imported here so Django finds them.
+from commons.practices.models import Adoption, Effect, Practice  # noqa: E402, F401
