@@ -471,3 +471,10 @@ def handovers_acknowledged(
         ),
     )
     return counts["on_time"], counts["total"]
+
+
+def client_names(*, team: Team) -> list[str]:
+    """Every client's name and preferred name, discharged ones too, for the personal-data check
+    on what a team publishes; the caller audits the read (the names are never shown)."""
+    names = Client.objects.for_team(team).values_list("name", "preferred_name")
+    return [name for pair in names for name in pair if name]

@@ -235,3 +235,7 @@ def observations(
 )
 def codes(request: HttpRequest) -> dict:
     return gate.code_list()
+
+
+# The practices' endpoints use this module's schemas and limits; importing them registers them.
+from commons.practices import api as _practices  # noqa: E402, F401

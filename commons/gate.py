@@ -16,7 +16,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
 from jsonschema import Draft202012Validator
 
-from disclosure import control, schema, signing
+from disclosure import control, practice, schema, signing
 
 MAX_SKEW = signing.MAX_SKEW
 MIN_TEAMS = control.MIN_TEAMS  # a spread across teams
@@ -185,3 +185,59 @@ def code_list() -> dict:
         "serviceTypes": list(schema.SERVICE_TYPES),
         "sizeBands": list(schema.SIZE_BANDS),
     }
+
+
+# --- practices: the same text check and schemas as the team side, and the pooled effect -----
+
+
+def practice_errors(name: str, body: object) -> list[str]:
+    """Hold a practice request's body to its schema ("publish", "adopt" or "effect")."""
+    return practice.errors(name, body)
+
+
+def practice_schema(name: str) -> dict:
+    return {"publish": practice.publish_schema, "adopt": practice.adopt_schema,
+            "effect": practice.effect_schema}[name]()  # fmt: skip
+
+
+is_share_metric = practice.is_share_metric
+
+
+def practice_personal_data(body: Mapping[str, object]) -> list[str]:
+    """Say which words of a practice look like personal data (the hub knows no names)."""
+    return practice.personal_data_errors(practice.personal_data(body))
+
+
+@dataclass(frozen=True)
+class PooledEffect:
+    """Adopting teams' reported before and after, and the change, as quartiles across teams."""
+
+    teams: int
+    before: Distribution
+    after: Distribution
+    change: Distribution
+
+    @property
+    def shown(self) -> bool:
+        return self.change.status is None
+
+
+def pooled_effect(
+    reports: Sequence[tuple[float, float]], *, practice_id: str, metric: str
+) -> PooledEffect:
+    """Pool what adopting teams reported, shown only over ``MIN_TEAMS`` reporting teams (T).
+
+    The same noise and threshold as the dashboard's spreads (``spread``): a team's report is
+    one team's figure, so it is protected like one. A share stays within 0–1.
+    """
+    if practice.is_share_metric(metric):
+        level, change = SHARE_BOUNDS, (-1.0, 1.0)
+    else:
+        level = change = (-practice.FIGURE_LIMIT, practice.FIGURE_LIMIT)
+    label = f"practice|{practice_id}"
+    return PooledEffect(
+        teams=len(reports),
+        before=spread([b for b, _ in reports], label=f"{label}|before", bounds=level),
+        after=spread([a for _, a in reports], label=f"{label}|after", bounds=level),
+        change=spread([a - b for b, a in reports], label=f"{label}|change", bounds=change),
+    )

@@ -24,3 +24,14 @@ def team_key(*, ref: str, salt: str) -> str:
 
 def new_ref() -> str:
     return f"t-{secrets.token_hex(5)}"
+
+
+def adopter_key(*, practice: str, team_ref: str) -> str:
+    """Return who adopted a practice as a keyed hash: one per team and practice, never the team.
+
+    Keyed with the server secret and scoped to the practice, so the database alone cannot tell
+    which team adopted it, nor link one team's adoptions across practices.
+    """
+    return salted_hmac(
+        "patch.commons.adopter", f"{practice}:{team_ref}", algorithm="sha256"
+    ).hexdigest()

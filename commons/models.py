@@ -166,3 +166,7 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.time_period} {self.data_element}/{self.category} {self.measure}"
+
+
+# Practices shared between teams live in their own module; imported here so Django finds them.
+from commons.practices.models import Adoption, Effect, Practice  # noqa: E402, F401

@@ -292,3 +292,16 @@ def weeks_changed(*, weeks: Iterable[date]) -> None:
                 PublishedWeek.objects.create(week_start=monday, data_version=1)
         except IntegrityError:
             bumped.update(data_version=F("data_version") + 1)
+
+
+def signed_json(
+    *, body: bytes, headers: Mapping[str, str], now: datetime | None = None
+) -> tuple[RegisteredTeam, dict]:
+    """Return the team that signed a request and its JSON object body, with ingest's checks.
+
+    For the hub's other signed endpoints (practices): the same signature, revocation and replay
+    checks, then the same parsing; a refusal raises IngestError (401 or 400). The nonce is
+    spent, so a replayed request is refused.
+    """
+    team = _authenticate(body=body, headers=headers, now=now or timezone.now())
+    return team, _parse(body)

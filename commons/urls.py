@@ -3,6 +3,7 @@ from django.urls import path
 
 from commons import views
 from commons.api import api
+from commons.practices import views as practice_views
 
 urlpatterns = [
     path("", views.dashboard, name="commons-dashboard"),
@@ -10,4 +11,10 @@ urlpatterns = [
     path("data/", views.dictionary, name="commons-dictionary"),
     path("schema/v1.json", views.schema_v1, name="commons-schema"),
     path("api/", api.urls),
+]
+
+# Practices teams share (commons/practices/).
+urlpatterns += [
+    path("practices/", practice_views.practice_list, name="commons-practices"),
+    path("practices/<str:public_id>/", practice_views.practice_detail, name="commons-practice"),
 ]

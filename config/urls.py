@@ -64,3 +64,6 @@ if settings.COMMONS_HUB:
     urlpatterns.append(path("commons/", include("commons.urls")))
 
 handler500 = "config.errors.server_error"
+
+# Practices from the commons, on the team's side (ideas/bricks/).
+urlpatterns.append(path("t/<slug:team_slug>/ideas/practices/", include("ideas.bricks.urls")))

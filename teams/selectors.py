@@ -141,3 +141,13 @@ def sharing_peers(*, team: Team) -> list[Team]:
         .exclude(pk=team.pk)
         .order_by("name")
     )
+
+
+def member_names(*, team: Team) -> list[str]:
+    """Everyone who is or was a member, by name: what a text leaving the team must not name."""
+    return list(
+        Membership.objects.for_team(team)
+        .exclude(user__name="")
+        .values_list("user__name", flat=True)
+        .distinct()
+    )

@@ -95,3 +95,15 @@ def _force_login_includes_second_factor(monkeypatch):
         session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login_verified)
+
+
+def _no_hub(*args, **kwargs):
+    raise OSError("no commons hub in this test")
+
+
+@pytest.fixture(autouse=True)
+def _no_practices_hub(monkeypatch):
+    """Keep the team's practices pages off the network: no test reads a hub it did not start
+    (tests/ideas/bricks/ put their own in place)."""
+    monkeypatch.setattr("ideas.bricks.client.fetch", _no_hub)
+    monkeypatch.setattr("ideas.bricks.client.post", _no_hub)

@@ -149,6 +149,10 @@ def test_the_openapi_document_lists_every_endpoint(db, client):
         "/commons/api/v1/datavaluesets/",
         "/commons/api/v1/observations/",
         "/commons/api/v1/codes/",
+        "/commons/api/v1/practices/",
+        "/commons/api/v1/practices/{public_id}/",
+        "/commons/api/v1/practices/{public_id}/adoptions/",
+        "/commons/api/v1/practices/{public_id}/effects/",
     }
     ingest = document["paths"]["/commons/api/v1/datavaluesets/"]["post"]
     assert set(ingest["responses"]) >= {"200", "400", "401", "409", "422"}

@@ -71,6 +71,14 @@ PUBLIC = {
     "commons-api:observations",
     "commons-api:codes",
     "commons-api:openapi-json",
+    # practices teams share (tests/commons/test_practices.py)
+    "commons-practices",
+    "commons-practice",
+    "commons-api:practices",
+    "commons-api:practice_publish",
+    "commons-api:practice",
+    "commons-api:practice_adopt",
+    "commons-api:effect_report",
 }
 
 
@@ -115,6 +123,7 @@ def samples(team, alice):
             status="conflict",
         ).pk,
         "month": "2026-01",
+        "public_id": "p-000000000000",  # a practice on the hub (ideas/bricks)
         **_rota_samples(team, alice),
         **_idea_samples(team, alice),
     }
