@@ -40,6 +40,7 @@ class Idea(TeamOwned):
         _("metric it should move"), max_length=40, blank=True
     )  # a key of insights.metrics, checked by the service
     provenance = models.CharField(max_length=300, blank=True)
+    practice = models.CharField(max_length=20, blank=True)  # its public id once shared to the hub
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
     version = models.PositiveIntegerField(default=1)  # the proposal's text version
     outcome = models.TextField(_("outcome statement"), max_length=TEXT_MAX, blank=True)

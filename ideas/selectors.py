@@ -231,3 +231,8 @@ def waiting(*, team: Team, user: User, now: datetime, today: date) -> Waiting:
         rounds=[idea for idea in ideas if idea.awaiting is not None],
         reviews=[idea for idea in ideas if idea.awaiting is None],
     )
+
+
+def adopted_from(*, team: Team, provenance: str) -> Idea | None:
+    """The team's idea that came from this hub practice, if it adopted it before."""
+    return Idea.objects.for_team(team).filter(provenance=provenance).order_by("created_at").first()

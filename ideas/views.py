@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ideas import selectors, services
+from ideas.bricks import client as bricks_client
+from ideas.bricks import services as bricks
 from ideas.forms import (
     AnswerForm,
     CommentForm,
@@ -22,7 +24,7 @@ from ideas.forms import (
     RoundForm,
     SearchForm,
 )
-from ideas.models import TEXT_MAX, ConsentRound, Idea
+from ideas.models import TEXT_MAX, ConsentRound, Idea, Status
 from teams.access import TeamRequest, team_context, team_view
 from teams.clock import today
 
@@ -102,6 +104,9 @@ def idea_detail(request: TeamRequest, idea_id: uuid.UUID) -> HttpResponse:
         idea=idea,
         answer_form=answer_form,
         comment_form=CommentForm(initial={"comment_id": uuid.uuid4()}),
+        may_share=idea.status == Status.ADOPTED
+        and not idea.practice
+        and bricks_client.enrolment_for(team=request.team) is not None,
     )
     template = "ideas/_idea.html" if request.htmx else "ideas/idea.html"
     return render(request, template, context)
@@ -256,11 +261,14 @@ def review(request: TeamRequest, idea_id: uuid.UUID) -> HttpResponse:
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.review_record(idea=idea, by=request.user, **form.cleaned_data)
+            review = services.review_record(idea=idea, by=request.user, **form.cleaned_data)
         except services.IdeaError as error:
             _error(form, error)
         else:
             messages.success(request, _("The review was recorded."))
+            reported = bricks.review_effect(review=review)
+            if reported:
+                messages.info(request, reported)
             return redirect(idea)
     return render(
         request,

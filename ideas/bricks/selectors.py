@@ -7,11 +7,16 @@ server, and a malformed answer reads as "the hub could not answer", never as an 
 from __future__ import annotations
 
 import math
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from disclosure.practice import MAX_WEEKS, TEXT_MAX, TITLE_MAX
+from ideas import selectors as board
 from ideas.bricks import client
+from ideas.models import Idea, Status
+from insights import metrics
+from teams.models import Team
 
 MAX_QUERY = 200
 
@@ -168,3 +173,95 @@ def hub_practice(*, public_id: str) -> HubPractice | None:
             change=_quartiles(pooled.get("change")),
         ),
     )
+
+
+SHARE_SUFFIX = "_share"
+
+
+def hub_metric(key: str) -> str:
+    """The hub's name for an Insights metric: a share out of 100 here is a ``_share`` there.
+
+    The hub keeps shares between 0 and 1 (``disclosure.practice.is_share_metric``), so the
+    team's percentages are divided by 100 on the way out (``hub_figure``).
+    """
+    metric = metrics.BY_KEY.get(key)
+    if metric is None or metric.unit != "%" or key.endswith(SHARE_SUFFIX):
+        return key
+    return key + SHARE_SUFFIX
+
+
+def hub_figure(key: str, value: float) -> float:
+    metric = metrics.BY_KEY.get(key)
+    return value / 100 if metric is not None and metric.unit == "%" else value
+
+
+def board_metric(name: str) -> str:
+    """The Insights metric a hub metric name stands for, or "" when this server has none."""
+    if name in metrics.BY_KEY:
+        return name
+    key = name.removesuffix(SHARE_SUFFIX)
+    metric = metrics.BY_KEY.get(key)
+    return key if name.endswith(SHARE_SUFFIX) and metric and metric.unit == "%" else ""
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The idea's metric before and after its trial began, as the hub takes them."""
+
+    metric: str
+    before: float
+    after: float
+    weeks_before: int
+    weeks_after: int
+
+
+def idea_figures(*, idea: Idea) -> Figures | None:
+    """The effect figures of ``idea`` in the hub's terms, when it has weeks on both sides."""
+    effect = board.effect(idea=idea)
+    if effect is None or effect.before_mean is None or effect.after_mean is None:
+        return None
+    key = effect.metric.key
+    return Figures(
+        metric=hub_metric(key),
+        before=round(hub_figure(key, effect.before_mean), 4),
+        after=round(hub_figure(key, effect.after_mean), 4),
+        weeks_before=effect.before_weeks,
+        weeks_after=effect.after_weeks,
+    )
+
+
+def share_initial(*, idea: Idea) -> dict[str, Any]:
+    """The share form filled from an adopted idea: its text, trial and effect figures."""
+    initial: dict[str, Any] = {
+        "source": idea.pk.hex,
+        "title": idea.title,
+        "problem": idea.problem,
+        "practice": idea.proposal,
+        "metric": hub_metric(idea.metric),
+        "trial_weeks": idea.trial_weeks,
+    }
+    figures = idea_figures(idea=idea)
+    if figures is not None:
+        initial.update(
+            before=figures.before,
+            after=figures.after,
+            weeks_before=figures.weeks_before,
+            weeks_after=figures.weeks_after,
+        )
+    return initial
+
+
+def practice_id(provenance: str) -> str:
+    """The hub practice an adopted idea came from, read back from its provenance, or ""."""
+    prefix = f"{client.hub_url()}practices/"
+    public_id = provenance.removeprefix(prefix).removesuffix("/")
+    return public_id if provenance.startswith(prefix) and client.is_practice_id(public_id) else ""
+
+
+def shareable_idea(*, team: Team, source: str) -> Idea | None:
+    """The team's adopted idea a share starts from (``source`` is its id in hex), if any."""
+    try:
+        idea_id = uuid.UUID(hex=source)
+    except ValueError:
+        return None
+    return Idea.objects.for_team(team).filter(pk=idea_id, status=Status.ADOPTED).first()

@@ -18,7 +18,10 @@ from django.utils.translation import gettext as _
 from caseload.selectors import client_names
 from disclosure import practice as practice_rules
 from disclosure.text import Finding
+from ideas import selectors as board
+from ideas import services as ideas_services
 from ideas.bricks import client, selectors
+from ideas.models import Decision, Idea, Review
 from teams import audit
 from teams.models import Team, User
 from teams.selectors import member_names
@@ -145,24 +148,19 @@ def practice_publish(
     return public_id
 
 
-def _propose(**fields: Any) -> Any:
-    """Put the practice on the team's board through the ideas app's one way to propose.
-
-    Imported when called: ``ideas.services`` is the ideas app's, and it may import this package.
-    """
-    from ideas.services import idea_propose
-
-    return idea_propose(**fields)
-
-
-def practice_adopt(*, team: Team, by: User, public_id: str) -> Any:
+def practice_adopt(*, team: Team, by: User, public_id: str) -> Idea:
     """Adopt a hub practice: count the team's adoption there, then propose it on the board.
 
-    The proposal carries the practice's problem and text, the metric it moved and, as its
-    provenance, the practice's address on the hub. The hub counts a team once, however often
-    it adopts; the adoption is recorded in the audit log before it is sent.
+    The proposal carries the practice's problem and text, the metric it moved (when this
+    server has it) and, as its provenance, the practice's address on the hub. Adopting it
+    again answers the idea it became the first time, and the hub counts a team once however
+    often it adopts; the adoption is recorded in the audit log before it is sent.
     """
     enrolment = _enrolment(team)
+    provenance = client.practice_url(public_id)
+    existing = board.adopted_from(team=team, provenance=provenance)
+    if existing is not None:
+        return existing
     try:
         found = selectors.hub_practice(public_id=public_id)
     except selectors.Unanswered:
@@ -175,15 +173,19 @@ def practice_adopt(*, team: Team, by: User, public_id: str) -> Any:
         if answer is not None and answer.status == 409:
             raise BrickError(_("This is the team's own practice: it is on the board already."))
         raise _answer_error(answer)
-    return _propose(
-        team=team,
-        author=by,
-        problem=found.problem,
-        proposal=found.practice,
-        benefit=_benefit(found),
-        metric=found.metric,
-        provenance=client.practice_url(public_id),
-    )
+    try:
+        return ideas_services.idea_propose(
+            team=team,
+            author=by,
+            title=found.title,
+            problem=found.problem,
+            proposal=found.practice,
+            benefit=_benefit(found),
+            metric=selectors.board_metric(found.metric),
+            provenance=provenance,
+        )
+    except ideas_services.IdeaError as refusal:
+        raise BrickError(str(refusal)) from None
 
 
 def _benefit(found: selectors.HubPractice) -> str:
@@ -229,3 +231,40 @@ def effect_report(
     answer = _send(enrolment=enrolment, path=f"practices/{public_id}/effects/", payload=body)
     if answer is None or answer.status != 200:
         raise _answer_error(answer)
+
+
+def review_effect(*, review: Review) -> str:
+    """After a team keeps an idea it adopted from the hub, report the effect it measured.
+
+    Answers what to tell the team: "" when there was nothing to send (not kept, not from the
+    hub, no figures on both sides, or the team has left the commons). A hub that refuses or
+    cannot be reached never undoes the review: the failure is recorded and said instead.
+    """
+    idea = review.idea
+    public_id = selectors.practice_id(idea.provenance)
+    if review.decision != Decision.KEEP or not public_id:
+        return ""
+    if client.enrolment_for(team=idea.team) is None:
+        return ""
+    figures = selectors.idea_figures(idea=idea)
+    if figures is None:
+        return ""
+    try:
+        effect_report(
+            team=idea.team,
+            by=review.by,
+            public_id=public_id,
+            before=figures.before,
+            after=figures.after,
+            weeks_before=figures.weeks_before,
+            weeks_after=figures.weeks_after,
+        )
+    except BrickError as refusal:
+        audit.record(
+            actor=review.by,
+            team=idea.team,
+            action="practice.effect_failed",
+            detail={"id": public_id},
+        )
+        return _("The effect could not be reported to the commons: %(why)s") % {"why": refusal}
+    return _("The effect was reported to the commons.")

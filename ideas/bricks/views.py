@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from disclosure import text
 from disclosure.practice import is_share_metric
+from ideas import services as ideas_services
 from ideas.bricks import client, selectors, services
 from ideas.bricks.forms import PracticeForm
 from teams.access import Access, TeamRequest, team_context, team_view
@@ -106,9 +107,13 @@ def share(request: TeamRequest) -> HttpResponse:
     "Check" runs the personal-data check with the team's names and shows which words to take
     out, or the practice as it will leave; "Send" publishes it (checked again first).
     """
-    source = request.GET.get("source", "")
-    initial = {"source": source if source.isascii() and source.isalnum() and len(source) <= 64
-               else get_random_string(16)}  # fmt: skip
+    source = request.GET.get("source", "") or request.POST.get("source", "")
+    idea = selectors.shareable_idea(team=request.team, source=source)
+    if idea is not None:
+        initial = selectors.share_initial(idea=idea)
+    else:
+        initial = {"source": source if source.isascii() and source.isalnum() and len(source) <= 64
+                   else get_random_string(16)}  # fmt: skip
     form = PracticeForm(request.POST or None, initial=initial)
     findings: list[dict] = []
     preview = False
@@ -117,6 +122,10 @@ def share(request: TeamRequest) -> HttpResponse:
         try:
             if request.POST.get("action") == "send":
                 public_id = services.practice_publish(team=request.team, by=request.user, **fields)
+                if idea is not None:
+                    ideas_services.idea_practice_record(
+                        idea=idea, by=request.user, public_id=public_id
+                    )
                 messages.success(request, _("The practice is shared in the commons."))
                 return redirect("bricks:practice", team_slug=request.team.slug, public_id=public_id)
             found = services.practice_check(
@@ -129,7 +138,7 @@ def share(request: TeamRequest) -> HttpResponse:
             preview = True
         except services.PersonalData as refusal:
             findings = _findings(form, refusal.found)
-        except services.BrickError as refusal:
+        except (services.BrickError, ideas_services.IdeaError) as refusal:
             form.add_error(None, str(refusal))
     context = team_context(
         request,

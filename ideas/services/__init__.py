@@ -8,6 +8,7 @@ from ideas.services.common import FACILITATOR_ROLE, IdeaError, facilitators
 from ideas.services.ideas import (
     comment_add,
     idea_amend,
+    idea_practice_record,
     idea_propose,
     idea_withdraw,
     outcome_record,
@@ -29,6 +30,7 @@ __all__ = [
     "comment_add",
     "facilitators",
     "idea_amend",
+    "idea_practice_record",
     "idea_propose",
     "idea_withdraw",
     "late_reason",

@@ -220,3 +220,19 @@ def review_record(
     idea.save(update_fields=["status", "review_due", "changed_at"])
     _changed(idea, by=by, action="idea.review", decision=decision)
     return review
+
+
+@transaction.atomic
+def idea_practice_record(*, idea: Idea, by: User, public_id: str) -> Idea:
+    """Keep the hub's id of the practice an adopted idea was shared as, so the page links to it.
+
+    Sharing the same idea again revises the same practice on the hub, so the id stays one.
+    """
+    idea = _locked(idea)
+    _member(idea.team, by)
+    if idea.status != Status.ADOPTED:
+        raise IdeaError(_("Only an adopted idea can be shared with the commons."))
+    idea.practice = public_id
+    idea.save(update_fields=["practice"])
+    _changed(idea, by=by, action="idea.practice", practice=public_id)
+    return idea

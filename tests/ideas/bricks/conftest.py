@@ -1,13 +1,7 @@
-"""Two teams on one server and the hub mounted beside them, with the ideas board stubbed.
-
-``ideas.services.idea_propose`` belongs to the ideas app; these tests hold the agreed signature
-with a stub that records each proposal.
-"""
+"""Two teams on one server and the hub mounted beside them; adopting proposes on the real board."""
 
 from __future__ import annotations
 
-import sys
-import types
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,6 +9,7 @@ from django.test import Client
 
 from commons import services as hub_services
 from ideas.bricks import client as bricks_client
+from ideas.models import Idea
 from insights.export.services import Answer
 from insights.models import CommonsEnrolment
 from tests.commons.helpers import ATTRIBUTES
@@ -23,26 +18,18 @@ HUB = "http://hub.test/commons/"
 
 
 class Board:
-    """Stands in for ``ideas.services``: keeps what ``idea_propose`` was given."""
+    """Every team's ideas board, read as what each proposal was given."""
 
-    def __init__(self) -> None:
-        self.proposed: list[dict] = []
-
-    def idea_propose(self, *, team, author, problem: str, proposal: str, benefit: str,
-                     metric: str = "", provenance: str = "") -> types.SimpleNamespace:  # fmt: skip
-        idea = {"team": team, "author": author, "problem": problem, "proposal": proposal,
-                    "benefit": benefit, "metric": metric, "provenance": provenance}  # fmt: skip
-        self.proposed.append(idea)
-        return types.SimpleNamespace(**idea)
+    @property
+    def proposed(self) -> list[dict]:
+        fields = ("team", "author", "problem", "proposal", "benefit", "metric", "provenance")
+        ideas = Idea.objects.select_related("team", "author").order_by("created_at")
+        return [{name: getattr(idea, name) for name in fields} for idea in ideas]
 
 
 @pytest.fixture
-def board(monkeypatch) -> Board:
-    board = Board()
-    module = types.ModuleType("ideas.services")
-    module.idea_propose = board.idea_propose
-    monkeypatch.setitem(sys.modules, "ideas.services", module)
-    return board
+def board() -> Board:
+    return Board()
 
 
 class InProcessHub:

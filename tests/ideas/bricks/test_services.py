@@ -101,7 +101,7 @@ def test_adopting_counts_at_the_hub_and_proposes_on_the_board_with_provenance(
             "problem": TEXT["problem"],
             "proposal": TEXT["practice"],
             "benefit": idea.benefit,
-            "metric": "frontline_share",
+            "metric": "frontline",
             "provenance": f"http://hub.test/commons/practices/{public_id}/",
         }
     ]
