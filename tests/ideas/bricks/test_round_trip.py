@@ -1,8 +1,8 @@
 """Publish → browse on the hub → adopt into a second team's board, through real HTTP.
 
 The hub runs in its own daphne process on the test database; this process is the teams'
-server, calling it through the same client code as in production. The ideas board is the
-stub from conftest (``ideas.services.idea_propose``'s agreed signature).
+server, calling it through the same client code as in production; the adopted practice ends
+as a real idea on the second team's board.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from ideas.bricks import client, services
+from ideas.models import Idea, Status
 from insights.export import services as export_services
 from tests.ideas.bricks.test_services import TEXT
 from tests.servers import NoSharedDatabase, free_port, server_env, start_daphne
@@ -70,11 +71,17 @@ def test_publish_browse_and_adopt_into_another_teams_board_over_real_http(
     listing = charlie_client.get(reverse("bricks:practices", kwargs={"team_slug": other_team.slug}))
     assert "A shorter morning huddle" in listing.content.decode()
     page = reverse("bricks:practice", kwargs={"team_slug": other_team.slug, "public_id": public_id})
-    assert charlie_client.post(page).status_code == 302
+    adopted = charlie_client.post(page)
+    assert adopted.status_code == 302
 
-    assert [(idea["team"], idea["problem"], idea["provenance"]) for idea in board.proposed] == [
-        (other_team, TEXT["problem"], f"{base}practices/{public_id}/")
-    ]
+    idea = Idea.objects.get(team=other_team)
+    assert adopted["Location"] == idea.get_absolute_url()
+    assert (idea.title, idea.problem, idea.proposal, idea.metric, idea.status) == (
+        TEXT["title"], TEXT["problem"], TEXT["practice"], "frontline", Status.PROPOSED
+    )  # fmt: skip
+    assert idea.provenance == f"{base}practices/{public_id}/"
+    assert idea.provenance in charlie_client.get(idea.get_absolute_url()).content.decode()
+    assert len(board.proposed) == 1
     hub_page = _read(f"{base}practices/{public_id}/")
     assert "Adopted by 1 team." in hub_page
     assert other_team.name not in hub_page and team.name not in hub_page
