@@ -24,7 +24,7 @@ from ideas.bricks import client, selectors
 from ideas.models import Decision, Idea, Review
 from teams import audit
 from teams.models import Team, User
-from teams.selectors import member_names
+from teams.selectors import is_member, member_names
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +156,8 @@ def practice_adopt(*, team: Team, by: User, public_id: str) -> Idea:
     again answers the idea it became the first time, and the hub counts a team once however
     often it adopts; the adoption is recorded in the audit log before it is sent.
     """
+    if not is_member(team=team, user=by):
+        raise BrickError(_("Only a member of the team can do this."))
     enrolment = _enrolment(team)
     provenance = client.practice_url(public_id)
     existing = board.adopted_from(team=team, provenance=provenance)

@@ -86,8 +86,7 @@ def practice(request: TeamRequest, public_id: str) -> HttpResponse:
             error = str(refusal)
         else:
             messages.success(request, _("The practice is on the team's board as a proposal."))
-            target = getattr(idea, "get_absolute_url", None)
-            return redirect(target() if callable(target) else request.path)
+            return redirect(idea)
     context = team_context(
         request,
         practice=found,

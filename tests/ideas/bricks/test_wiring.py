@@ -13,7 +13,7 @@ from ideas import services as board_services
 from ideas.bricks import services
 from ideas.models import Idea, Status
 from insights.models import WeeklySnapshot
-from teams.models import AuditEvent
+from teams.models import AuditEvent, Membership
 from tests.ideas.bricks.conftest import join
 from tests.ideas.bricks.test_services import TEXT
 
@@ -200,3 +200,15 @@ def test_dropping_or_an_own_idea_reports_nothing(adopted, own_idea, hub, team, a
     alice_client.post(_review(team, idea), {"decision": "drop"})
     alice_client.post(_review(team, own_idea), {"decision": "keep"})
     assert len(hub.calls) == calls
+
+
+def test_someone_outside_the_team_cannot_adopt_and_the_hub_counts_nothing(
+    hub, team, other_team, charlie
+):
+    join(team)
+    join(other_team)
+    public_id = services.practice_publish(team=other_team, by=charlie, source="idea-9", **TEXT)
+    assert not Membership.objects.filter(team=team, user=charlie).exists()
+    with pytest.raises(services.BrickError, match="member"):
+        services.practice_adopt(team=team, by=charlie, public_id=public_id)
+    assert not Adoption.objects.exists()
