@@ -9,9 +9,8 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from caseload.models import Rating
 from teams.charts import Series, When, line_chart

@@ -29,9 +29,7 @@ class TeamRequest(HttpRequest):
     my_teams: list[Team]
 
 
-def team_access(
-    *, user: User, slug: str, teams: list[Team] | None = None
-) -> tuple[Team, Access]:
+def team_access(*, user: User, slug: str, teams: list[Team] | None = None) -> tuple[Team, Access]:
     """Return the team and how ``user`` may see it, or raise Http404.
 
     ``teams`` is ``reachable_teams`` for ``user`` when the caller has read it already: a slug
