@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from caseload.models import Rating
 from teams.charts import Series, When, line_chart
@@ -65,12 +67,36 @@ def _describe(ratings: Sequence[Rating], moments: Sequence[When]) -> str:
     }
 
 
+CHART_SECONDS = 24 * 60 * 60
+
+
+def _chart_key(ratings: Sequence[Rating], *, problem: object, table: bool) -> str:
+    """Name a chart by everything it draws: each rating of the one care-plan problem (its
+    ids, time and scores), the problem's name, the table, the language and the time zone."""
+    drawn = [
+        (r.pk, r.care_problem_id, r.rated_at.isoformat(), r.knowledge, r.behaviour, r.status)
+        for r in ratings
+    ]
+    what = (drawn, str(problem), table, get_language(), timezone.get_current_timezone_name())
+    return "caseload:kbs:" + hashlib.sha256(repr(what).encode()).hexdigest()
+
+
 def kbs_chart(ratings: Sequence[Rating], *, problem: object, table: bool = True) -> SafeString:
-    """Render the chart and, when ``table``, every rating as a table (the chart's text twin)."""
+    """Render the chart and, when ``table``, every rating as a table (the chart's text twin).
+
+    Drawing is the costliest part of a client's page, and a chart changes only when a rating
+    does, so it is kept in the cache under its own content (``_chart_key``): a new or changed
+    rating is a new key, never a stale chart, and no other record can share it.
+    """
     if not ratings:
         return mark_safe("")  # noqa: S308 - constant
+    key = _chart_key(ratings, problem=problem, table=table)
+    if (kept := cache.get(key)) is not None:
+        return mark_safe(kept)  # noqa: S308 - rendered below from escaped parts
     title = _("Ratings over time: %(problem)s") % {"problem": problem}
-    return render_to_string(
+    html = render_to_string(
         "caseload/_kbs_chart.html",
         {"svg": kbs_svg(ratings, title=title), "ratings": ratings, "table": table, "title": title},
     )
+    cache.set(key, str(html), CHART_SECONDS)
+    return html

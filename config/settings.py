@@ -120,7 +120,12 @@ TEMPLATES = [
                 "caseload.context_processors.handover_count",
                 "teams.context_processors.session_clock",
             ],
-            "builtins": ["django.templatetags.static", "django.templatetags.i18n"],
+            # teams' cached_url replaces Django's {% url %} (teams/templatetags/cached_url.py).
+            "builtins": [
+                "django.templatetags.static",
+                "django.templatetags.i18n",
+                "teams.templatetags.cached_url",
+            ],
         },
     },
 ]

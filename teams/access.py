@@ -13,8 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
-from teams.models import CoachGrant, Team, User
-from teams.selectors import is_member
+from teams.models import Team, User
+from teams.selectors import reachable_teams
 
 
 class Access(enum.Enum):
@@ -26,19 +26,20 @@ class TeamRequest(HttpRequest):
     team: Team
     access: Access
     user: User
+    my_teams: list[Team]
 
 
-def team_access(*, user: User, slug: str) -> tuple[Team, Access]:
-    """Return the team and how ``user`` may see it, or raise Http404."""
+def team_access(*, user: User, slug: str, teams: list[Team] | None = None) -> tuple[Team, Access]:
+    """Return the team and how ``user`` may see it, or raise Http404.
+
+    ``teams`` is ``reachable_teams`` for ``user`` when the caller has read it already: a slug
+    outside it, whether a foreign team's or no team's, is the same 404.
+    """
     if not user.is_authenticated:
         raise Http404
-    team = Team.objects.filter(slug=slug).first()
-    if team is None:
-        raise Http404
-    if is_member(team=team, user=user):
-        return team, Access.MEMBER
-    if CoachGrant.objects.for_team(team).filter(coach=user, revoked_at__isnull=True).exists():
-        return team, Access.COACH
+    for team in reachable_teams(user=user) if teams is None else teams:
+        if team.slug == slug:
+            return team, Access.MEMBER if team.as_member else Access.COACH
     raise Http404
 
 
@@ -77,7 +78,8 @@ def team_view(*, write: bool = False, searches: bool = False) -> Callable:
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, team_slug: str, *args, **kwargs) -> HttpResponse:
-            team, access = team_access(user=request.user, slug=team_slug)
+            teams = reachable_teams(user=request.user)
+            team, access = team_access(user=request.user, slug=team_slug, teams=teams)
             reads = request.method in ("GET", "HEAD", "OPTIONS") or (
                 searches and request.method == "POST"
             )
@@ -86,6 +88,7 @@ def team_view(*, write: bool = False, searches: bool = False) -> Callable:
                 raise Http404
             request.team = team
             request.access = access
+            request.my_teams = teams  # the team menu's list (teams.context_processors)
             response = view(request, *args, **kwargs)
             if getattr(request, "keeps_private", False):
                 patch_cache_control(response, no_store=True, private=True)

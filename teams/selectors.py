@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from teams.models import (
@@ -25,6 +25,16 @@ from teams.models import (
 
 def teams_for_user(*, user: User) -> QuerySet[Team]:
     return Team.objects.for_user(user).order_by("name")
+
+
+def reachable_teams(*, user: User) -> list[Team]:
+    """The teams ``user`` may see now, in name order, each with ``as_member``: one query.
+
+    A team page needs the team, how its reader may see it and the team menu's list, which are
+    all this one list (``teams.access.team_view``).
+    """
+    current = Membership.objects.for_team(OuterRef("pk")).current().filter(user=user)
+    return list(teams_for_user(user=user).annotate(as_member=Exists(current)))
 
 
 def first_team(*, user: User) -> Team | None:

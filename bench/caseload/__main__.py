@@ -32,7 +32,9 @@ from bench.doc import cpu_model
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_NAME = "patch_bench"
+# A database of its own per run that asks (BENCH_PG_NAME), so two benchmarks on one server
+# never drop each other's.
+PG_NAME = os.environ.get("BENCH_PG_NAME", "patch_bench")
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 WARMUP = 20
 

@@ -66,9 +66,14 @@ def _once(client: TestClient, path: str) -> tuple[float, list[dict]]:
         elapsed = (time.perf_counter() - started) * 1000
     assert response.status_code == 200, (path, response.status_code)
     # The debug cursor's copy has the parameters filled in, for reading; ours has them apart.
+    # The debug cursor also sees what the backend runs around a write (SQLite's BEGIN
+    # IMMEDIATE), which no execute wrapper does: then show our own, unfilled copy.
+    shown = captured.captured_queries
+    if len(shown) != len(timer.queries):
+        shown = timer.queries
     queries = [
-        {"ms": mine["ms"], "sql": shown["sql"], "raw": mine["sql"], "params": mine["params"]}
-        for mine, shown in zip(timer.queries, captured.captured_queries, strict=True)
+        {"ms": mine["ms"], "sql": seen["sql"], "raw": mine["sql"], "params": mine["params"]}
+        for mine, seen in zip(timer.queries, shown, strict=True)
     ]
     return elapsed, queries
 

@@ -32,6 +32,9 @@ def today(request: TeamRequest) -> HttpResponse:
         day=day,
         visits=_with_return_places(request, visits, day=day),
         handovers=handovers,
+        # The menu's count is these handovers: counted here, not asked again
+        # (caseload.context_processors.handover_count).
+        handovers_waiting=len(handovers),
     )
     template = "caseload/_today.html" if request.htmx else "caseload/today.html"
     return render(request, template, context)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 from django.utils import timezone
 
 from caseload import services
-from caseload.charts import kbs_chart, kbs_svg
+from caseload.charts import _chart_key, kbs_chart, kbs_svg
 from caseload.models import Rating
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -54,3 +55,20 @@ def test_the_pdf_chart_leaves_the_table_to_the_summary(intervention, alice):
     _rate(intervention, alice, 0, 2)
     html = kbs_chart(list(Rating.objects.all()), problem="Skin", table=False)
     assert "<svg" in html and "<table" not in html
+
+
+def test_a_new_rating_is_drawn_at_once_though_the_chart_before_it_is_cached(intervention, alice):
+    _rate(intervention, alice, 7, 1)
+    assert "1 rating from" in kbs_chart(list(Rating.objects.all()), problem="Skin")
+    _rate(intervention, alice, 0, 4)
+    assert "Knowledge from 1 to 4" in kbs_chart(list(Rating.objects.all()), problem="Skin")
+
+
+def test_a_cached_chart_is_never_another_problems(intervention, alice):
+    """Two records rated alike at the same moment still draw their own charts (their ids)."""
+    mine = _rate(intervention, alice, 0, 3)
+    other = Rating.objects.get(pk=mine.pk)
+    other.pk = uuid.uuid4()
+    key = _chart_key([mine], problem="Skin", table=True)
+    assert key != _chart_key([other], problem="Skin", table=True)
+    assert key != _chart_key([mine], problem="Skin", table=False)

@@ -35,6 +35,14 @@ def test_navigation_counts_handovers_awaiting_you(team, alice, bob, alice_client
     assert re.search(r'id="handover-count"[^>]*>\s*<strong class="patch-count">2<', page)
 
 
+def test_today_counts_in_the_menu_the_handovers_it_shows(team, alice, bob, alice_client):
+    HandoverFactory.create_batch(2, team=team, author=bob)
+    HandoverFactory(team=team, author=alice, text="Note to self")
+    page = alice_client.get(_url("today", team)).content.decode()
+    assert re.search(r'id="handover-count"[^>]*>\s*<strong class="patch-count">2<', page)
+    assert page.count('data-outbox-kind="handover.ack"') == 2
+
+
 def test_handover_count_fragment_is_a_live_region_that_refreshes_on_handover_events(
     team, bob, alice_client
 ):

@@ -93,7 +93,7 @@ def test_a_bad_or_future_month_is_404_not_a_crash(alice_client, team, month):
 
 @pytest.mark.slow
 def test_report_queries_are_pinned(alice_client, team, february, django_assert_num_queries):
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         alice_client.get(_url(team, "2026-02"))
 
 

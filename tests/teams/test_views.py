@@ -102,10 +102,10 @@ def test_team_page_shows_members_and_roles(alice_client, team, bob):
 def test_team_page_uses_a_fixed_number_of_queries(alice_client, team, django_assert_num_queries):
     MembershipFactory.create_batch(3, team=team)
     alice_client.get(team.get_absolute_url())
-    with django_assert_num_queries(10):  # one for the ideas waiting (rounds, reviews)
+    with django_assert_num_queries(8):  # one for the ideas waiting (rounds, reviews)
         alice_client.get(team.get_absolute_url())
     MembershipFactory.create_batch(8, team=team)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         alice_client.get(team.get_absolute_url())
 
 

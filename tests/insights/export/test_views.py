@@ -117,5 +117,5 @@ def test_the_page_costs_a_fixed_number_of_queries(
         snapshot(team, week=earlier(WEEK, n))
         services.sending_queue(team=team, week=earlier(WEEK, n))
     alice_client.get(_url(team))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         alice_client.get(_url(team))
