@@ -107,3 +107,17 @@ def _no_practices_hub(monkeypatch):
     (tests/ideas/bricks/ put their own in place)."""
     monkeypatch.setattr("ideas.bricks.client.fetch", _no_hub)
     monkeypatch.setattr("ideas.bricks.client.post", _no_hub)
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed the demo once for a module's tests (it takes most of a minute), rolled back after."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)

@@ -1,24 +1,11 @@
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
 from insights.models import WeeklySnapshot
 from teams.models import Team
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """Seed the demo once for this module's tests (it takes minutes), and roll it back after."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 def _snapshots(team: Team) -> list[WeeklySnapshot]:

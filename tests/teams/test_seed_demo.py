@@ -22,8 +22,7 @@ def _snapshot() -> tuple[int, ...]:
     )
 
 
-def test_seed_demo_makes_two_teams_of_eight_to_eleven_and_a_coach(db):
-    call_command("seed_demo", stdout=StringIO())
+def test_seed_demo_makes_two_teams_of_eight_to_eleven_and_a_coach(db, seeded):
     for team in Team.objects.all():
         assert 8 <= Membership.objects.for_team(team).current().count() <= 11
         assert CoachGrant.objects.for_team(team).filter(revoked_at__isnull=True).count() == 1
@@ -31,8 +30,7 @@ def test_seed_demo_makes_two_teams_of_eight_to_eleven_and_a_coach(db):
     assert Team.objects.count() == 2
 
 
-def test_seed_demo_is_idempotent(db):
-    call_command("seed_demo", stdout=StringIO())
+def test_seed_demo_is_idempotent(db, seeded):
     first = _snapshot()
     call_command("seed_demo", stdout=StringIO())
     assert _snapshot() == first
@@ -46,8 +44,7 @@ def test_the_example_nurse_has_visits_and_a_shift_on_the_day_the_demo_is_seeded(
     assert Assignment.objects.filter(user__email=EXAMPLE_NURSE, date=today).exists()
 
 
-def test_every_demo_visit_is_held_by_someone_on_shift_that_day(db):
-    call_command("seed_demo", stdout=StringIO())
+def test_every_demo_visit_is_held_by_someone_on_shift_that_day(db, seeded):
     on_shift = set(Assignment.objects.values_list("team", "user", "date"))
     held = set(Visit.objects.values_list("team", "assigned_to", "date"))
     assert held - on_shift == set()
@@ -59,10 +56,9 @@ def test_the_readme_lists_every_demo_login():
     assert [login for login in logins if f"`{login}`" not in readme] == []
 
 
-def test_the_demo_has_weeks_of_insights_to_show(db):
+def test_the_demo_has_weeks_of_insights_to_show(db, seeded):
     from insights.models import ClientAnswer, WeeklySnapshot
 
-    call_command("seed_demo", stdout=StringIO())
     team = Team.objects.get(slug="riverside")
     assert WeeklySnapshot.objects.for_team(team).count() >= 5
     assert ClientAnswer.objects.for_team(team).exists()
