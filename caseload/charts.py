@@ -13,7 +13,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from caseload.models import Rating
-from teams.charts import Series, When, line_chart
+from charts.svg import Series, When, line_chart
 
 
 def _concepts() -> list[tuple[str, str]]:

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from charts import svg as charts
 from commons import gate, selectors
 from commons.periods import period_of, sdmx_period
-from teams import charts
 
 STRUCTURE_ID = "PATCH:COMMONS_WEEK(1.0)"
 SDMX_COLUMNS = ["STRUCTURE", "STRUCTURE_ID", "ACTION", *selectors.COLUMNS]

@@ -8,8 +8,8 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from charts.svg import Series, When, line_chart
 from insights.selectors import TrendPoint
-from teams.charts import Series, When, line_chart
 
 
 def _week_start(when: When) -> str:

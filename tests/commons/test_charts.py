@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from teams.charts import Spread, band_chart, range_chart
+from charts.svg import Spread, band_chart, range_chart
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 

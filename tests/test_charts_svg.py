@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from teams.charts import STYLES, Series, line_chart
+from charts.svg import STYLES, Series, line_chart
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 DAY = date(2026, 11, 1)
