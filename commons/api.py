@@ -13,9 +13,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare
 from ninja import NinjaAPI, Query, Schema, Status
-from ninja.throttling import AnonRateThrottle
 
 from commons import gate, selectors, services
+from commons.apikit import Errors, IngestThrottle, too_large
+from commons.practices.api import router as practices
 
 api = NinjaAPI(
     title="Patch commons hub",
@@ -25,26 +26,6 @@ api = NinjaAPI(
     docs_url=None,  # Swagger UI loads scripts from a CDN, which the page's CSP forbids.
     urls_namespace="commons-api",
 )
-
-
-class IngestThrottle(AnonRateThrottle):
-    """Limit ingest per client address at the rate in ``COMMONS_INGEST_RATE`` (read per call)."""
-
-    scope = "commons-ingest"
-
-    def __init__(self) -> None:
-        self.rate = None
-
-    def allow_request(self, request: HttpRequest) -> bool:
-        rate = settings.COMMONS_INGEST_RATE
-        if not rate:
-            return True
-        self.num_requests, self.duration = self.parse_rate(rate)
-        return super().allow_request(request)
-
-
-class Errors(Schema):
-    errors: list[str]
 
 
 class Enrolled(Schema):
@@ -130,14 +111,6 @@ def _errors(*messages: str) -> dict:
     return {"errors": list(messages)}
 
 
-def _too_large(request: HttpRequest) -> bool:
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return True
-    return declared > settings.COMMONS_MAX_BODY_BYTES
-
-
 @api.post(
     "/v1/teams/",
     response={201: Enrolled, 400: Errors, 401: Errors, 413: Errors},
@@ -156,7 +129,7 @@ def enrol(request: HttpRequest):
     given = request.headers.get("Authorization", "")
     if not token or not constant_time_compare(given, f"Bearer {token}"):
         return Status(401, _errors("A valid enrolment token is needed."))
-    if _too_large(request):
+    if too_large(request):
         return Status(413, _errors("The body is too large."))
     try:
         attributes = json.loads(request.body)
@@ -189,7 +162,7 @@ def enrol(request: HttpRequest):
 )
 def ingest(request: HttpRequest, dryRun: bool = False):  # noqa: N803
     """Import a signed data value set; with ``dryRun`` only report what would happen."""
-    if _too_large(request) or len(request.body) > settings.COMMONS_MAX_BODY_BYTES:
+    if too_large(request) or len(request.body) > settings.COMMONS_MAX_BODY_BYTES:
         return Status(413, _errors("The body is too large."))
     try:
         result = services.datavalueset_ingest(
@@ -237,5 +210,4 @@ def codes(request: HttpRequest) -> dict:
     return gate.code_list()
 
 
-# The practices' endpoints use this module's schemas and limits; importing them registers them.
-from commons.practices import api as _practices  # noqa: E402, F401
+api.add_router("", practices)

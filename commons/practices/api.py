@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from commons import gate
-from commons.api import Errors, IngestThrottle, _too_large, api
+from commons.apikit import Errors, IngestThrottle, too_large
 from commons.practices import selectors, services
+
+router = Router()
 
 
 class Published(Schema):
@@ -90,7 +92,7 @@ def _body(name: str) -> dict:
 
 
 def _refused(request: HttpRequest) -> Status | None:
-    if _too_large(request) or len(request.body) > settings.COMMONS_MAX_BODY_BYTES:
+    if too_large(request) or len(request.body) > settings.COMMONS_MAX_BODY_BYTES:
         return Status(413, {"errors": ["The body is too large."]})
     return None
 
@@ -102,7 +104,7 @@ def _quartiles(spread: gate.Distribution) -> dict:
 SIGNED = {400: Errors, 401: Errors, 404: Errors, 409: Errors, 413: Errors, 422: Errors}
 
 
-@api.post(
+@router.post(
     "/v1/practices/",
     response={201: Published, 200: Published, **SIGNED},
     throttle=IngestThrottle(),
@@ -123,7 +125,7 @@ def practice_publish(request: HttpRequest):
     )
 
 
-@api.get(
+@router.get(
     "/v1/practices/",
     response=PracticePage,
     summary="Practices teams published, newest first; q searches their text",
@@ -139,7 +141,7 @@ def practice_list(
     return selectors.practice_page(query=q, page=page, path=request.path)
 
 
-@api.get(
+@router.get(
     "/v1/practices/{public_id}/",
     response={200: PracticeDetail, 404: Errors},
     summary="One practice: how many teams adopted it, and the pooled effect",
@@ -178,7 +180,7 @@ def practice_detail(request: HttpRequest, response: HttpResponse, public_id: str
     )
 
 
-@api.post(
+@router.post(
     "/v1/practices/{public_id}/adoptions/",
     response={201: Adopted, 200: Adopted, **SIGNED},
     throttle=IngestThrottle(),
@@ -198,7 +200,7 @@ def practice_adopt(request: HttpRequest, public_id: str):
     return Status(201 if counted else 200, {"id": practice.public_id, "counted": counted})
 
 
-@api.post(
+@router.post(
     "/v1/practices/{public_id}/effects/",
     response={200: Reported, **SIGNED},
     throttle=IngestThrottle(),

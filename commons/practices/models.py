@@ -12,12 +12,12 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from commons.models import RegisteredTeam
-
 
 class Practice(models.Model):
     public_id = models.CharField(_("id"), max_length=14, unique=True)
-    publisher = models.ForeignKey(RegisteredTeam, on_delete=models.PROTECT, related_name="+")
+    publisher = models.ForeignKey(
+        "commons.RegisteredTeam", on_delete=models.PROTECT, related_name="+"
+    )
     source = models.CharField(max_length=32)
     title = models.CharField(_("title"), max_length=120)
     problem = models.TextField(_("problem"))
