@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from caseload import selectors as caseload
 from insights import formulas, metrics, pvi
@@ -482,3 +483,9 @@ def metric_weeks(*, team: Team, key: str, first: date, last: date) -> list[Metri
         .only("week", "start", "figures")
     )
     return [MetricWeek(s.week, s.start, *metrics.read(key, s.figures)) for s in snapshots]
+
+
+def last_closed_week(*, now: datetime | None = None) -> str:
+    """The ISO week before the one that contains today (in the teams' time zone)."""
+    today = timezone.localdate(now or timezone.now())
+    return formulas.iso_week(today - timedelta(days=7))

@@ -33,12 +33,6 @@ class WeekNotClosed(ValueError):
     """The week is still running: its figures are computed on demand, not stored."""
 
 
-def last_closed_week(*, now: datetime | None = None) -> str:
-    """The ISO week before the one that contains today (in the teams' time zone)."""
-    today = timezone.localdate(now or timezone.now())
-    return formulas.iso_week(today - timedelta(days=7))
-
-
 def snapshot_save(*, team: Team, week: str, now: datetime | None = None) -> WeeklySnapshot:
     """Store (or revise) a closed week's figures; recomputing unchanged figures changes nothing.
 

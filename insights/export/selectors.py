@@ -11,6 +11,7 @@ from disclosure.control import Published
 from insights import formulas
 from insights.export import payload
 from insights.models import CommonsEnrolment, Sending, WeeklySnapshot
+from insights.selectors import last_closed_week
 from teams.models import Team
 
 REVISION_WEEKS = 4  # nothing older than the last four closed weeks leaves, nor is revised
@@ -24,7 +25,6 @@ def enrolment(*, team: Team) -> CommonsEnrolment:
 def recent_weeks(*, now: datetime | None = None) -> list[str]:
     """The closed weeks that may still be sent or revised, newest first."""
     # Imported here: insights.services calls this package's hook after each snapshot.
-    from insights.services import last_closed_week
 
     last_monday, _ = formulas.week_days(last_closed_week(now=now))
     return [formulas.iso_week(last_monday - timedelta(weeks=n)) for n in range(REVISION_WEEKS)]

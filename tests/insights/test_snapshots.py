@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from caseload.models import TimeEntry
 from insights import formulas
 from insights.models import SnapshotRevision, WeeklySnapshot
-from insights.services import WeekNotClosed, last_closed_week, snapshot_save
+from insights.selectors import last_closed_week
+from insights.services import WeekNotClosed, snapshot_save
 from tests.factories import MembershipFactory, TeamFactory
 
 NOW = dt.datetime(2026, 3, 18, 12, 0, tzinfo=dt.UTC)  # a Wednesday in 2026W12

@@ -22,7 +22,7 @@ from django.test import Client
 from bench.load.stack import ROOT
 from insights.export import services
 from insights.models import CommonsEnrolment, Sending, SendingStatus
-from insights.services import last_closed_week
+from insights.selectors import last_closed_week
 from tests.insights.export.conftest import snapshot
 from tests.ops.helpers import ops_env
 

@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from insights import formulas
 from insights.export import services as commons
-from insights.services import WeekNotClosed, last_closed_week, snapshot_save
+from insights.selectors import last_closed_week
+from insights.services import WeekNotClosed, snapshot_save
 from teams.models import Team
 
 RECENT_WEEKS = 4  # late records within this many weeks revise the snapshot

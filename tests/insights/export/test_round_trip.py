@@ -8,7 +8,7 @@ import pytest
 
 from insights.export import services
 from insights.models import CommonsEnrolment, Sending, SendingStatus
-from insights.services import last_closed_week
+from insights.selectors import last_closed_week
 from tests.insights.export.conftest import snapshot
 from tests.servers import NoSharedDatabase, free_port, server_env, start_daphne
 
