@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,6 +41,36 @@ def _error(form, error: services.IdeaError) -> None:
     form.add_error(None, str(error))
 
 
+def _form_page(
+    request: TeamRequest,
+    form: forms.Form,
+    *,
+    save: Callable[..., Any],
+    done: str,
+    heading: str,
+    button: str,
+    idea: Idea | None = None,
+    after: Callable[[Any], None] | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    """Show one of the board's forms; a valid post is saved, said and leads to the idea.
+
+    A refusal of the rules (``IdeaError``) stays on the form, beside what was typed.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(**form.cleaned_data)
+        except services.IdeaError as error:
+            _error(form, error)
+        else:
+            messages.success(request, done)
+            if after is not None:
+                after(saved)
+            return redirect(idea or saved)
+    context = team_context(request, form=form, idea=idea, heading=heading, button=button, **extra)
+    return render(request, "ideas/form_page.html", context)
+
+
 @team_view()
 def board(request: TeamRequest) -> HttpResponse:
     services.rounds_settle_due(team=request.team)
@@ -64,21 +98,13 @@ def decision_log(request: TeamRequest) -> HttpResponse:
 
 @team_view(write=True)
 def propose(request: TeamRequest) -> HttpResponse:
-    form = IdeaForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            idea = services.idea_propose(
-                team=request.team, author=request.user, **form.cleaned_data
-            )
-        except services.IdeaError as error:
-            _error(form, error)
-        else:
-            messages.success(request, _("Your idea is on the board."))
-            return redirect(idea)
-    return render(
+    return _form_page(
         request,
-        "ideas/form_page.html",
-        team_context(request, form=form, heading=_("Propose an idea"), button=_("Propose")),
+        IdeaForm(request.POST or None),
+        save=partial(services.idea_propose, team=request.team, author=request.user),
+        done=_("Your idea is on the board."),
+        heading=_("Propose an idea"),
+        button=_("Propose"),
     )
 
 
@@ -118,21 +144,14 @@ def amend(request: TeamRequest, idea_id: uuid.UUID) -> HttpResponse:
     initial = {
         name: getattr(idea, name) for name in ("title", "problem", "proposal", "benefit", "metric")
     }
-    form = IdeaForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.idea_amend(idea=idea, by=request.user, **form.cleaned_data)
-        except services.IdeaError as error:
-            _error(form, error)
-        else:
-            messages.success(request, _("The proposal was amended."))
-            return redirect(idea)
-    return render(
+    return _form_page(
         request,
-        "ideas/form_page.html",
-        team_context(
-            request, form=form, idea=idea, heading=_("Amend the proposal"), button=_("Save")
-        ),
+        IdeaForm(request.POST or None, initial=initial),
+        save=partial(services.idea_amend, idea=idea, by=request.user),
+        done=_("The proposal was amended."),
+        heading=_("Amend the proposal"),
+        button=_("Save"),
+        idea=idea,
     )
 
 
@@ -175,28 +194,15 @@ def comment(request: TeamRequest, idea_id: uuid.UUID) -> HttpResponse:
 def round_open(request: TeamRequest, idea_id: uuid.UUID) -> HttpResponse:
     idea = _idea(request, idea_id)
     closes = timezone.localtime() + timedelta(days=7)
-    form = RoundForm(
-        request.POST or None,
-        initial={"closes_at": closes.replace(second=0, microsecond=0), "trial_weeks": 8},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.round_open(idea=idea, by=request.user, **form.cleaned_data)
-        except services.IdeaError as error:
-            _error(form, error)
-        else:
-            messages.success(request, _("The consent round is open."))
-            return redirect(idea)
-    return render(
+    initial = {"closes_at": closes.replace(second=0, microsecond=0), "trial_weeks": 8}
+    return _form_page(
         request,
-        "ideas/form_page.html",
-        team_context(
-            request,
-            form=form,
-            idea=idea,
-            heading=_("Open a consent round"),
-            button=_("Open the round"),
-        ),
+        RoundForm(request.POST or None, initial=initial),
+        save=partial(services.round_open, idea=idea, by=request.user),
+        done=_("The consent round is open."),
+        heading=_("Open a consent round"),
+        button=_("Open the round"),
+        idea=idea,
     )
 
 
@@ -234,53 +240,38 @@ def answer(request: TeamRequest, round_id: uuid.UUID) -> HttpResponse:
 @team_view(write=True)
 def outcome(request: TeamRequest, idea_id: uuid.UUID) -> HttpResponse:
     idea = _idea(request, idea_id)
-    form = OutcomeForm(
-        request.POST or None,
-        initial={"statement": idea.outcome, "trial_weeks": idea.trial_weeks or 8},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.outcome_record(idea=idea, by=request.user, **form.cleaned_data)
-        except services.IdeaError as error:
-            _error(form, error)
-        else:
-            messages.success(request, _("The outcome was recorded."))
-            return redirect(idea)
-    return render(
+    initial = {"statement": idea.outcome, "trial_weeks": idea.trial_weeks or 8}
+    return _form_page(
         request,
-        "ideas/form_page.html",
-        team_context(
-            request, form=form, idea=idea, heading=_("Record the outcome"), button=_("Save")
-        ),
+        OutcomeForm(request.POST or None, initial=initial),
+        save=partial(services.outcome_record, idea=idea, by=request.user),
+        done=_("The outcome was recorded."),
+        heading=_("Record the outcome"),
+        button=_("Save"),
+        idea=idea,
     )
 
 
 @team_view(write=True)
 def review(request: TeamRequest, idea_id: uuid.UUID) -> HttpResponse:
     idea = _idea(request, idea_id)
-    form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            review = services.review_record(idea=idea, by=request.user, **form.cleaned_data)
-        except services.IdeaError as error:
-            _error(form, error)
-        else:
-            messages.success(request, _("The review was recorded."))
-            reported = bricks.review_effect(review=review)
-            if reported:
-                messages.info(request, reported)
-            return redirect(idea)
-    return render(
+
+    def report_effect(review: Any) -> None:
+        """A practice from the hub tells the hub its effect; a failure is said, never fatal."""
+        reported = bricks.review_effect(review=review)
+        if reported:
+            messages.info(request, reported)
+
+    return _form_page(
         request,
-        "ideas/form_page.html",
-        team_context(
-            request,
-            form=form,
-            idea=idea,
-            effect=selectors.effect(idea=idea),
-            heading=_("Review the trial"),
-            button=_("Record the decision"),
-        ),
+        ReviewForm(request.POST or None),
+        save=partial(services.review_record, idea=idea, by=request.user),
+        done=_("The review was recorded."),
+        heading=_("Review the trial"),
+        button=_("Record the decision"),
+        idea=idea,
+        after=report_effect,
+        effect=selectors.effect(idea=idea),
     )
 
 
