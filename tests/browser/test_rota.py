@@ -207,8 +207,11 @@ def test_copying_the_calendar_link_says_copied(world, browser, tablet, server_ur
     log_in(page, server_url, "alice@example.org", PASSWORD)
     page.goto(f"{server_url}/t/riverside/rota/calendar/")
     page.get_by_role("button", name="Make my calendar link").click()
+    copy = page.get_by_role("button", name="Copy link")
+    copy.wait_for()  # the page after the link is made, its script run: not the one before
+    page.wait_for_load_state("load")
     link = page.locator("#rota-feed-link").inner_text()
-    page.get_by_role("button", name="Copy link").click()
+    copy.click()
     # Headless chromium on a loaded machine sometimes refuses the clipboard; the page must
     # then say so (and leave the link selected) rather than stay silent.
     status = page.locator("#rota-copy-status")
