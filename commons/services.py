@@ -128,7 +128,8 @@ def _authenticate(*, body: bytes, headers: Mapping[str, str], now: datetime) -> 
     signed = gate.signature_headers(headers)
     if signed is None:
         raise IngestError(401, ImportLog.Outcome.UNAUTHORISED, ["Signature headers are missing."])
-    team = RegisteredTeam.objects.filter(ref=signed.team).first()
+    # A NUL cannot be in a stored reference, and PostgreSQL refuses it in a query.
+    team = None if "\x00" in signed.team else RegisteredTeam.objects.filter(ref=signed.team).first()
     if team is None:
         raise IngestError(401, ImportLog.Outcome.UNAUTHORISED, ["Unknown team or bad signature."])
     if team.revoked_at is not None:
