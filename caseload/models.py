@@ -6,6 +6,7 @@ Rows a tablet may create or edit offline have UUID keys the device may generate 
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -143,6 +144,11 @@ class ClinicalRecord(TeamOwned):
         abstract = True
 
 
+def page_version_token() -> int:
+    """A random start, so a rebuilt database never meets a page cached from an earlier one."""
+    return secrets.randbits(62)
+
+
 class Client(ClinicalRecord):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="clients")
     name = models.CharField(max_length=150)
@@ -171,6 +177,9 @@ class Client(ClinicalRecord):
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
     field_versions = models.JSONField(default=dict, blank=True, editable=False)
+    # Moved on by the database itself (triggers, migration 0004) whenever anything the client's
+    # page shows changes, whoever writes it: the page's cached body is keyed on it.
+    page_version = models.BigIntegerField(default=page_version_token, editable=False)
 
     class Meta:
         ordering = ["name"]

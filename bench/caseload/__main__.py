@@ -75,6 +75,8 @@ def bench_database(database: str, args: argparse.Namespace) -> dict:
     env["BENCH_TMP"] = str(tmp)
     if args.conn_max_age is not None:
         env["DATABASE_CONN_MAX_AGE"] = str(args.conn_max_age)
+    if args.pool and database == "postgres":
+        env["DATABASE_POOL"] = args.pool
     if database == "sqlite":
         env["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
         engine = f"SQLite {sqlite3.sqlite_version}"
@@ -130,6 +132,7 @@ def bench_database(database: str, args: argparse.Namespace) -> dict:
         "pages": pages,
         "probes": probes,
         "conn_max_age": args.conn_max_age,
+        "pool": args.pool if database == "postgres" else None,
         "load": [round(load_before[0], 1), round(load_after[0], 1)],
         "timings": [
             {
@@ -168,6 +171,11 @@ def main() -> None:
         type=int,
         default=None,
         help="DATABASE_CONN_MAX_AGE for the server (default: the project's, 0)",
+    )
+    parser.add_argument(
+        "--pool",
+        default="",
+        help="DATABASE_POOL min,max for the PostgreSQL server, as docs/deploy.md runs it",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database(s) afterwards")
     parser.add_argument(

@@ -87,8 +87,13 @@ def results_section(*, runs: list[dict], command: str, machine: dict, when: date
         "GETting every page once, in turn (the baseline row comes from these rounds), over "
         "one logged-in keep-alive connection to "
         "daphne on 127.0.0.1 (DEBUG off, DATABASE_CONN_MAX_AGE "
-        f"{runs[0].get('conn_max_age') or '0 (the default)'}). Times are client-observed wall "
-        "time (perf_counter around request and full read).",
+        f"{runs[0].get('conn_max_age') or '0 (the default)'}"
+        + "".join(
+            f"; PostgreSQL with the connection pool DATABASE_POOL={r['pool']}"
+            for r in runs
+            if r.get("pool")
+        )
+        + "). Times are client-observed wall time (perf_counter around request and full read).",
         "- SQL columns: one in-process run of each URL through Django's test client, five times, "
         "median per query; the range is over the URLs a page rotates through.",
         "- Client page rotates over "

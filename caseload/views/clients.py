@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -21,7 +23,7 @@ from caseload.forms import (
     NoteForm,
     RatingForm,
 )
-from caseload.models import KBS_LABELS, ClientStatus, Note
+from caseload.models import Client, ClientStatus, Note
 from caseload.views.common import (
     UNREADABLE_FORM,
     apply_errors,
@@ -32,6 +34,7 @@ from caseload.views.common import (
     team_context,
 )
 from teams.access import TeamRequest, team_view
+from teams.fragments import cached_fragment
 
 
 @team_view(searches=True)
@@ -71,28 +74,40 @@ def client_detail(request: TeamRequest, client_id: int) -> HttpResponse:
     client = selectors.client_for_member(team=request.team, client_id=client_id)
     audit_read(request, [client], "page")
     today_date = timezone.localdate()
-    plan = selectors.care_plan(client=client)
-    charts = {
-        view.care_problem.pk: kbs_chart(view.ratings, problem=view.care_problem.problem)
-        for view in plan
-    }
+    body = cached_fragment(
+        request,
+        name="client",
+        # The database moves page_version on every change the body shows (migration 0004);
+        # the day is in the key for "last 30 days" and "next visits".
+        version=f"{client.pk}:{client.page_version}:{today_date}",
+        template="caseload/_client_body.html",
+        context=lambda: _client_body(request, client, today_date),
+    )
     context = team_context(
+        request, client=client, body=body, access_log=selectors.client_access_log(client=client)
+    )
+    return render(request, "caseload/client_detail.html", context)
+
+
+def _client_body(request: TeamRequest, client: Client, today_date: date) -> dict:
+    plan = selectors.care_plan(client=client)
+    return team_context(
         request,
         client=client,
         plan=plan,
-        charts=charts,
-        kbs_labels=KBS_LABELS,
+        charts={
+            view.care_problem.pk: kbs_chart(view.ratings, problem=view.care_problem.problem)
+            for view in plan
+        },
         visitors=selectors.recent_visitors(client=client, today=today_date),
         upcoming=selectors.client_upcoming_visits(client=client, today=today_date),
         notes=selectors.client_notes(client=client),
-        access_log=selectors.client_access_log(client=client),
         handovers=selectors.client_open_handovers(client=client),
         note_form=NoteForm(),
         discharge_form=DischargeForm(
             initial={"status": client.status, "base_version": client.version}
         ),
     )
-    return render(request, "caseload/client_detail.html", context)
 
 
 @team_view(write=True)
@@ -214,7 +229,6 @@ def rating_add(request: TeamRequest, client_id: int) -> HttpResponse:
         lambda client, data: services.rating_add(by=request.user, **data),
         title=_("Rate {client}’s progress"),
         submit=_("Save rating"),
-        kbs_labels=KBS_LABELS,
         outbox_kind="rating.add",
         outbox_label=_("Rating"),
     )

@@ -8,11 +8,16 @@ audit log and the answer must carry ``Cache-Control: no-store``.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from caseload import selectors, services
 from caseload.models import Client
@@ -142,3 +147,57 @@ def test_the_conflict_page_audits_the_read_and_is_never_cached(team, alice_clien
 def test_the_needs_attention_page_is_never_cached(alice_client, team):
     response = alice_client.get(f"/t/{team.slug}/sync/attention/")
     assert "no-store" in response["Cache-Control"]
+
+
+@st.composite
+def _histories(draw):
+    """Events over a few weeks: readers, kinds of read, background copies, some on one day."""
+    start = datetime(2026, 3, 1, 8, tzinfo=UTC)
+    return draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, 2),
+                st.sampled_from(["page", "visit", "today", None]),
+                st.booleans(),
+                st.integers(0, 40 * 24 * 60).map(lambda m: start + timedelta(minutes=m)),
+            ),
+            max_size=120,
+            unique_by=lambda event: event[3],  # the newest lines are then one answer
+        )
+    )
+
+
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(history=_histories(), limit=st.integers(1, 25))
+def test_the_access_log_equals_grouping_every_event(team, alice, bob, monkeypatch, history, limit):
+    """Read a page of 7 events at a time, the log still matches folding the whole history."""
+    monkeypatch.setattr(selectors, "ACCESS_LOG_PAGE", 7)
+    client = ClientFactory(team=team)
+    people = [alice, bob, None]
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            team=team,
+            actor=people[who],
+            action="client.view" if what else "client.update",
+            object_type="caseload.client",
+            object_id=str(client.pk),
+            at=at,
+            detail={"what": what, **({"offline_copy": True} if offline else {})} if what else {},
+        )
+        for who, what, offline, at in history
+    )
+    expected: dict[tuple, list] = {}
+    for who, what, offline, at in sorted(history, key=lambda e: e[3], reverse=True):
+        name = people[who].name if people[who] else None
+        off = bool(what) and offline
+        key = (name, bool(what), timezone.localdate(at), off, None if off else what)
+        expected.setdefault(key, [at, 0])[1] += 1
+    want = sorted(((v[0], k[0], k[4], v[1]) for k, v in expected.items()), key=lambda w: w[0])
+    want = want[::-1][:limit]
+    got = [
+        (line.latest, line.actor_name, line.what, line.times)
+        for line in selectors.client_access_log(client=client, limit=limit)
+    ]
+    assert got == want
