@@ -15,6 +15,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    prefetch_related_objects,
 )
 from django.http import Http404
 from django.utils import timezone
@@ -136,18 +137,30 @@ def _visits_with_context(visits: QuerySet[Visit]) -> QuerySet[Visit]:
     )
 
 
-def today_for_member(*, team: Team, member: User, day: date) -> list[TodayVisit]:
-    """The member's visits in time order, each with the client's open handovers."""
-    visits = list(
-        _visits_with_context(
-            Visit.objects.for_team(team).filter(date=day, assigned_to=member)
-        ).order_by("window_start", "client__name")
+def member_visits_on(*, team: Team, member: User, day: date) -> list[Visit]:
+    """The member's visits on ``day`` in time order, with their clients."""
+    return list(
+        Visit.objects.for_team(team)
+        .filter(date=day, assigned_to=member)
+        .select_related("client")
+        .order_by("window_start", "client__name")
     )
+
+
+def visit_cards(*, team: Team, member: User, visits: list[Visit]) -> list[TodayVisit]:
+    """What each visit's card shows besides its client: interventions and open handovers."""
+    prefetch_related_objects(visits, Prefetch("interventions", to_attr="intervention_list"))
     handovers: dict[int, list[Handover]] = {}
     client_ids = {v.client_id for v in visits}
     for handover in open_handovers(team=team, member=member).filter(client_id__in=client_ids):
         handovers.setdefault(handover.client_id, []).append(handover)
     return [TodayVisit(visit=v, handovers=handovers.get(v.client_id, [])) for v in visits]
+
+
+def today_for_member(*, team: Team, member: User, day: date) -> list[TodayVisit]:
+    """The member's visits in time order, each with its card's interventions and handovers."""
+    visits = member_visits_on(team=team, member=member, day=day)
+    return visit_cards(team=team, member=member, visits=visits)
 
 
 @dataclass

@@ -38,7 +38,8 @@ def cached_fragment(
     ``context`` is only called on a miss, so the queries behind a fragment run only then.
     """
     coach = request.access is Access.COACH
-    key = f"fragment:{name}:{request.team.pk}:{version}:{get_language()}:{coach}"
+    team = request.team
+    key = f"fragment:{name}:{team.pk}:{team.slug}:{version}:{get_language()}:{coach}"
     slot = _csrf_slot()
     html: Any = cache.get(key)
     if html is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 
 from django.http import HttpResponse
@@ -10,11 +11,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from caseload import pdf, selectors
+from caseload.models import Visit
 from caseload.views.common import (
     audit_read,
     team_context,
 )
 from teams.access import TeamRequest, team_view
+from teams.fragments import cached_fragment
 from teams.inputs import date_param
 from teams.selectors import member_users
 
@@ -22,15 +25,24 @@ from teams.selectors import member_users
 @team_view()
 def today(request: TeamRequest) -> HttpResponse:
     day = date_param(request)
-    visits = selectors.today_for_member(team=request.team, member=request.user, day=day)
+    visits = selectors.member_visits_on(team=request.team, member=request.user, day=day)
     handovers = list(selectors.handovers_awaiting(team=request.team, member=request.user))
     audit_read(
-        request, [*(item.visit.client for item in visits), *(h.client for h in handovers)], "today"
+        request, [*(visit.client for visit in visits), *(h.client for h in handovers)], "today"
+    )
+    cards = visits and cached_fragment(
+        request,
+        name="today",
+        # A card shows its visit, its client, the visit's interventions and the client's open
+        # handovers: each change to those moves the client's page_version (migrations 0004–5).
+        version=_cards_version(request, visits, day),
+        template="caseload/_visit_cards.html",
+        context=lambda: team_context(request, visits=_with_return_places(request, visits, day)),
     )
     context = team_context(
         request,
         day=day,
-        visits=_with_return_places(request, visits, day=day),
+        cards=cards,
         handovers=handovers,
         # The menu's count is these handovers: counted here, not asked again
         # (caseload.context_processors.handover_count).
@@ -40,18 +52,25 @@ def today(request: TeamRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _cards_version(request: TeamRequest, visits: list[Visit], day: date) -> str:
+    shown = ",".join(f"{visit.pk}:{visit.client.page_version}" for visit in visits)
+    digest = hashlib.sha256(shown.encode()).hexdigest()
+    return f"{request.user.pk}:{day}:{digest}"
+
+
 def _with_return_places(
-    request: TeamRequest, visits: list[selectors.TodayVisit], *, day: date
+    request: TeamRequest, visits: list[Visit], day: date
 ) -> list[tuple[selectors.TodayVisit, str]]:
-    """Pair each visit with where "done as planned" returns to: Today at the next visit's card.
+    """Pair each card with where "done as planned" returns to: Today at the next visit's card.
 
     The query names the visit just done, so the return is a fresh page load even when only the
     anchor would differ (a change of anchor alone just scrolls the stale page).
     """
+    cards = selectors.visit_cards(team=request.team, member=request.user, visits=visits)
     url = reverse("caseload:today", kwargs={"team_slug": request.team.slug})
     places = []
-    for n, item in enumerate(visits):
-        shown = visits[min(n + 1, len(visits) - 1)].visit
+    for n, item in enumerate(cards):
+        shown = visits[min(n + 1, len(visits) - 1)]
         query = urlencode({"date": day.isoformat(), "done": item.visit.pk})
         places.append((item, f"{url}?{query}#visit-{shown.pk}"))
     return places

@@ -1,4 +1,4 @@
-"""The client page's cached body is never stale, whoever changes what it shows.
+"""Cached client pages and visit cards are never stale, whoever changes what they show.
 
 Every change here goes straight to the database (factories, ``QuerySet.update``), not through
 the services, because the version the body is cached under is moved by the database itself.
@@ -197,6 +197,73 @@ def _triggers() -> set[str]:
 def test_every_table_the_page_shows_keeps_its_triggers():
     """SQLite drops a table's triggers when a migration rebuilds the table: this catches it."""
     tables = ["visit", "note", "handover", "careplanproblem", "intervention", "rating"]
-    expected = {f"caseload_{t}_page_{e}" for t in [*tables, "visitrecord"] for e in EVENTS}
+    tables += ["visitrecord", "visit_interventions"]
+    expected = {f"caseload_{t}_page_{e}" for t in tables for e in EVENTS}
     expected |= {"caseload_page_client", "teams_user_page_name"}
     assert expected <= _triggers()
+
+
+def _today(browser: Browser, team) -> str:
+    response = browser.get(reverse("caseload:today", kwargs={"team_slug": team.slug}))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def todays_visit(client_row, alice):
+    return VisitFactory(client=client_row, assigned_to=alice)
+
+
+def _planned_intervention(visit, alice):
+    visit.interventions.add(
+        InterventionFactory(care_problem__client=visit.client, description="Cataract drops")
+    )
+    return "Cataract drops"
+
+
+def _address_changed(visit, alice):
+    Client.objects.filter(pk=visit.client_id).update(address="9 Cataract Row")
+    return "9 Cataract Row"
+
+
+def _handover_for_the_client(visit, alice):
+    HandoverFactory(team=visit.team, client=visit.client, text="Cataract clinic Tue")
+    return "Cataract clinic Tue"
+
+
+def _visit_done(visit, alice):
+    Visit.objects.filter(pk=visit.pk).update(status=VisitStatus.DONE)
+    return "govuk-tag--green"
+
+
+CARD_CHANGES = [_planned_intervention, _address_changed, _handover_for_the_client, _visit_done]
+
+
+@pytest.mark.parametrize("change", CARD_CHANGES, ids=[c.__name__.strip("_") for c in CARD_CHANGES])
+def test_a_change_to_a_visit_card_shows_on_the_next_today(
+    change, todays_visit, alice, alice_client
+):
+    before = _today(alice_client, todays_visit.team)
+    shown = change(todays_visit, alice)
+    assert shown not in before
+    assert shown in _today(alice_client, todays_visit.team)
+
+
+def test_a_new_visit_today_shows_on_the_next_today(todays_visit, alice, alice_client, team):
+    _today(alice_client, team)
+    VisitFactory(client=ClientFactory(team=team, name="Cataract Client"), assigned_to=alice)
+    assert "Cataract Client" in _today(alice_client, team)
+
+
+def test_today_read_again_skips_the_cards_queries(
+    todays_visit, alice_client, team, django_assert_num_queries
+):
+    _today(alice_client, team)
+    # Session, user, the team with the reader's teams, visits with their clients, the reader's
+    # handovers, the ideas waiting and the audit INSERT: the cards come from the cache.
+    with django_assert_num_queries(7):
+        _today(alice_client, team)
+
+
+def test_today_without_visits_says_so(alice_client, team):
+    assert "You have no visits on this day." in _today(alice_client, team)
