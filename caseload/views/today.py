@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from caseload import pdf, selectors
-from caseload.models import Visit
+from caseload.models import Handover, Visit
 from caseload.views.common import (
     audit_read,
     team_context,
@@ -43,13 +43,29 @@ def today(request: TeamRequest) -> HttpResponse:
         request,
         day=day,
         cards=cards,
-        handovers=handovers,
+        handovers_for_you=handovers and _handovers_for_you(request, handovers),
         # The menu's count is these handovers: counted here, not asked again
         # (caseload.context_processors.handover_count).
         handovers_waiting=len(handovers),
     )
     template = "caseload/_today.html" if request.htmx else "caseload/today.html"
     return render(request, template, context)
+
+
+def _handovers_for_you(request: TeamRequest, handovers: list[Handover]) -> str:
+    """The handovers waiting for the reader, cached under a digest of everything they show."""
+    next_url = request.get_full_path()
+    shown = [
+        (h.pk, h.version, h.text, h.author.name, h.client_id, h.client and h.client.name)
+        for h in handovers
+    ]
+    return cached_fragment(
+        request,
+        name="handovers-for-you",
+        version=hashlib.sha256(repr((next_url, shown)).encode()).hexdigest(),
+        template="caseload/_handovers_for_you.html",
+        context=lambda: team_context(request, handovers=handovers, next_url=next_url),
+    )
 
 
 def _cards_version(request: TeamRequest, visits: list[Visit], day: date) -> str:

@@ -267,3 +267,28 @@ def test_today_read_again_skips_the_cards_queries(
 
 def test_today_without_visits_says_so(alice_client, team):
     assert "You have no visits on this day." in _today(alice_client, team)
+
+
+def test_a_handover_for_you_changed_in_place_shows_on_the_next_today(alice, bob, team):
+    handover = HandoverFactory(team=team, author=bob, to=alice, text="Call the GP")
+    alices = Browser()
+    alices.force_login(alice)
+    assert "Call the GP" in _today(alices, team)
+    Handover.objects.filter(pk=handover.pk).update(text="Call the pharmacy")
+    assert "Call the pharmacy" in _today(alices, team)
+
+
+def test_done_as_planned_on_a_cached_card_carries_the_readers_token(todays_visit, alice, team):
+    alices = Browser(enforce_csrf_checks=True)
+    alices.force_login(alice)
+    _today(alices, team)
+    html = _today(alices, team)
+    url = reverse(
+        "caseload:visit_done", kwargs={"team_slug": team.slug, "visit_id": todays_visit.pk}
+    )
+    response = alices.post(
+        url, {"base_version": todays_visit.version, "csrfmiddlewaretoken": _token(html)}
+    )
+    assert response.status_code == 302
+    todays_visit.refresh_from_db()
+    assert todays_visit.status == VisitStatus.DONE
