@@ -130,13 +130,6 @@ class TodayVisit:
     handovers: list[Handover]
 
 
-def _visits_with_context(visits: QuerySet[Visit]) -> QuerySet[Visit]:
-    """Visits with what a visit card shows: its client and its interventions."""
-    return visits.select_related("client").prefetch_related(
-        Prefetch("interventions", to_attr="intervention_list")
-    )
-
-
 def member_visits_on(*, team: Team, member: User, day: date) -> list[Visit]:
     """The member's visits on ``day`` in time order, with their clients."""
     return list(
@@ -178,8 +171,11 @@ def team_board(*, team: Team, day: date) -> list[BoardColumn]:
     members = list(member_users(team=team))
     columns = {m.pk: BoardColumn(member=m, visits=[]) for m in members}
     unassigned = BoardColumn(member=None, visits=[])
-    visits = _visits_with_context(Visit.objects.for_team(team).filter(date=day)).order_by(
-        "window_start", "client__name"
+    visits = (
+        Visit.objects.for_team(team)
+        .filter(date=day)
+        .select_related("client")
+        .order_by("window_start", "client__name")
     )
     for visit in visits:
         columns.get(visit.assigned_to_id, unassigned).visits.append(visit)

@@ -157,7 +157,9 @@ async def drive(
     think = len(tablets) / rate
 
     async def loop(index: int) -> None:
-        await asyncio.sleep(random.uniform(0, think))  # do not start in step
+        # Do not start in step, nor sleep past the step's end (with many tablets at a low rate
+        # the think time is longer than the step).
+        await asyncio.sleep(min(random.uniform(0, think), max(0.0, end - time.monotonic())))
         while time.monotonic() < end:
             await mix.do(index, random.choices(kinds, weights)[0])
             pause = random.expovariate(1 / think)

@@ -19,7 +19,6 @@ from caseload.views.common import (
 from teams.access import TeamRequest, team_view
 from teams.fragments import cached_fragment
 from teams.inputs import date_param
-from teams.selectors import member_users
 
 
 @team_view()
@@ -100,13 +99,30 @@ def board(request: TeamRequest) -> HttpResponse:
     context = team_context(
         request,
         day=day,
-        columns=columns,
-        members=member_users(team=request.team),
+        board=_board(request, columns, day),
         previous=day - timedelta(days=1),
         next=day + timedelta(days=1),
     )
     template = "caseload/_board.html" if request.htmx else "caseload/board.html"
     return render(request, template, context)
+
+
+def _board(request: TeamRequest, columns: list[selectors.BoardColumn], day: date) -> str:
+    """The board's columns, cached under each visit's client page version and the members."""
+    members = [column.member for column in columns if column.member is not None]
+    shown = [
+        [(m.pk, m.name) for m in members],
+        [[(v.pk, v.client.page_version) for v in column.visits] for column in columns],
+    ]
+    return cached_fragment(
+        request,
+        name="board",
+        version=hashlib.sha256(repr((request.path, day, shown)).encode()).hexdigest(),
+        template="caseload/_board_columns.html",
+        context=lambda: team_context(
+            request, columns=columns, members=members, day=day, board_path=request.path
+        ),
+    )
 
 
 @team_view()

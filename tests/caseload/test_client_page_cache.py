@@ -292,3 +292,27 @@ def test_done_as_planned_on_a_cached_card_carries_the_readers_token(todays_visit
     assert response.status_code == 302
     todays_visit.refresh_from_db()
     assert todays_visit.status == VisitStatus.DONE
+
+
+def _board(browser: Browser, team) -> str:
+    response = browser.get(reverse("caseload:board", kwargs={"team_slug": team.slug}))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_visit_given_to_someone_else_moves_on_the_next_board(todays_visit, alice, bob, team):
+    alices = Browser()
+    alices.force_login(alice)
+    before = _board(alices, team)
+    Visit.objects.filter(pk=todays_visit.pk).update(assigned_to=bob)
+    after = _board(alices, team)
+    assert before != after
+    assert f'value="{bob.pk}" selected' in after
+
+
+def test_a_member_renamed_shows_on_the_next_board(todays_visit, alice, team):
+    alices = Browser()
+    alices.force_login(alice)
+    _board(alices, team)
+    User.objects.filter(pk=alice.pk).update(name="Alice Cataract")
+    assert "Alice Cataract" in _board(alices, team)
