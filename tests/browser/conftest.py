@@ -6,6 +6,8 @@ The server runs in a subprocess on the test database, so tests use committed dat
 
 from __future__ import annotations
 
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -112,9 +114,22 @@ def playwright(monkeypatch, server_url, world):
 
     with sync_playwright() as p:
         yield p
+        _server_idle(server_url)
         # Connections the test opened while Playwright's loop ran belong to that context:
         # close them here, or one stays open and the test database cannot be dropped.
         connections.close_all()
+
+
+def _server_idle(server_url: str) -> None:
+    """Wait until the server has finished what the closed browser last asked of it.
+
+    Requests still running (a service worker's background copies, a socket's goodbye) would
+    write while the test database is flushed, and the flush can deadlock with them. The
+    server runs synchronous work one request at a time, so a request sent now is answered
+    only after them.
+    """
+    time.sleep(0.5)  # a socket closed with the browser still reaches the server first
+    urllib.request.urlopen(f"{server_url}/healthz", timeout=30).read()  # noqa: S310 - loopback
 
 
 @pytest.fixture
