@@ -116,8 +116,18 @@ def open_handovers(*, team: Team, member: User) -> QuerySet[Handover]:
 
 
 def handovers_awaiting(*, team: Team, member: User) -> QuerySet[Handover]:
-    """Open handovers for the member that someone else wrote: what she has not seen yet."""
-    return open_handovers(team=team, member=member).exclude(author=member)
+    """Open handovers for the member that someone else wrote: what she has not seen yet.
+
+    Only what Today lists of each is read: it is on every member's Today.
+    """
+    return (
+        Handover.objects.for_team(team)
+        .filter(acknowledged_at__isnull=True)
+        .filter(Q(to__isnull=True) | Q(to=member))
+        .exclude(author=member)
+        .select_related("client", "author")
+        .only("team_id", "version", "text", "client__name", "author__name")
+    )
 
 
 def client_open_handovers(*, client: Client) -> QuerySet[Handover]:
@@ -130,14 +140,23 @@ class TodayVisit:
     handovers: list[Handover]
 
 
-def member_visits_on(*, team: Team, member: User, day: date) -> list[Visit]:
-    """The member's visits on ``day`` in time order, with their clients."""
-    return list(
+def member_visits_on(
+    *, team: Team, member: User, day: date, keys_only: bool = False
+) -> list[Visit]:
+    """The member's visits on ``day`` in time order, with their clients.
+
+    ``keys_only`` reads just each visit's id and its client's id and page version: enough to
+    find Today's cards in the cache and audit the read, without building whole rows.
+    """
+    visits = (
         Visit.objects.for_team(team)
         .filter(date=day, assigned_to=member)
         .select_related("client")
         .order_by("window_start", "client__name")
     )
+    if keys_only:
+        visits = visits.only("team_id", "client__page_version")
+    return list(visits)
 
 
 def visit_cards(*, team: Team, member: User, visits: list[Visit]) -> list[TodayVisit]:

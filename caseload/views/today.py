@@ -24,19 +24,21 @@ from teams.inputs import date_param
 @team_view()
 def today(request: TeamRequest) -> HttpResponse:
     day = date_param(request)
-    visits = selectors.member_visits_on(team=request.team, member=request.user, day=day)
+    keys = selectors.member_visits_on(
+        team=request.team, member=request.user, day=day, keys_only=True
+    )
     handovers = list(selectors.handovers_awaiting(team=request.team, member=request.user))
     audit_read(
-        request, [*(visit.client for visit in visits), *(h.client for h in handovers)], "today"
+        request, [*(visit.client for visit in keys), *(h.client for h in handovers)], "today"
     )
-    cards = visits and cached_fragment(
+    cards = keys and cached_fragment(
         request,
         name="today",
         # A card shows its visit, its client, the visit's interventions and the client's open
         # handovers: each change to those moves the client's page_version (migrations 0004–5).
-        version=_cards_version(request, visits, day),
+        version=_cards_version(request, keys, day),
         template="caseload/_visit_cards.html",
-        context=lambda: team_context(request, visits=_with_return_places(request, visits, day)),
+        context=lambda: team_context(request, visits=_cards(request, day)),
     )
     context = team_context(
         request,
@@ -71,6 +73,12 @@ def _cards_version(request: TeamRequest, visits: list[Visit], day: date) -> str:
     shown = ",".join(f"{visit.pk}:{visit.client.page_version}" for visit in visits)
     digest = hashlib.sha256(shown.encode()).hexdigest()
     return f"{request.user.pk}:{day}:{digest}"
+
+
+def _cards(request: TeamRequest, day: date) -> list[tuple[selectors.TodayVisit, str]]:
+    """Each card's whole visit, read only when the cards are not in the cache."""
+    visits = selectors.member_visits_on(team=request.team, member=request.user, day=day)
+    return _with_return_places(request, visits, day)
 
 
 def _with_return_places(

@@ -259,7 +259,7 @@ def test_today_read_again_skips_the_cards_queries(
     todays_visit, alice_client, team, django_assert_num_queries
 ):
     _today(alice_client, team)
-    # Session, user, the team with the reader's teams, visits with their clients, the reader's
+    # Session, user, the team with the reader's teams, the visits' keys, the reader's
     # handovers, the ideas waiting and the audit INSERT: the cards come from the cache.
     with django_assert_num_queries(7):
         _today(alice_client, team)
