@@ -17,6 +17,28 @@ def test_record_keeps_actor_team_object_and_request_id(team, alice):
     )
 
 
+def test_record_each_writes_one_row_per_object_in_one_insert_per_kind(
+    team, alice, bob, django_assert_num_queries
+):
+    memberships = list(team.memberships.order_by("pk"))
+    with django_assert_num_queries(1):
+        audit.record_each(actor=alice, team=team, action="x.view", objs=[bob], detail={"a": "é"})
+    audit.record_each(actor=None, team=team, action="y.view", objs=[team, *memberships])
+    rows = AuditEvent.objects.order_by("id").values_list(
+        "actor", "team", "action", "object_type", "object_id", "detail"
+    )
+    assert list(rows) == [
+        (alice.pk, team.pk, "x.view", "teams.user", str(bob.pk), {"a": "é"}),
+        (None, team.pk, "y.view", "teams.team", str(team.pk), {}),
+        *[(None, team.pk, "y.view", "teams.membership", str(m.pk), {}) for m in memberships],
+    ]
+
+
+def test_record_each_of_nothing_writes_nothing(team, alice, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        audit.record_each(actor=alice, team=team, action="x.view", objs=[])
+
+
 def test_request_id_of_the_request_is_recorded(alice_client, team):
     response = alice_client.post(f"/t/{team.slug}/roles/add/", {"name": "Stock"})
     event = AuditEvent.objects.get(action="role.create")
