@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from caseload import pdf, selectors
 from caseload.models import Handover, Visit
@@ -116,19 +117,36 @@ def board(request: TeamRequest) -> HttpResponse:
 
 
 def _board(request: TeamRequest, columns: list[selectors.BoardColumn], day: date) -> str:
-    """The board's columns, cached under each visit's client page version and the members."""
+    """The board's columns, each cached under its member, its visits' client page versions and
+    the team's members (every column's menus list them): a recorded visit moves its client's
+    version, so only the column that shows it renders again."""
     members = [column.member for column in columns if column.member is not None]
-    shown = [
-        [(m.pk, m.name) for m in members],
-        [[(v.pk, v.client.page_version) for v in column.visits] for column in columns],
-    ]
+    names = [(m.pk, m.name) for m in members]
+    return mark_safe(  # noqa: S308 - our own renders, each escaped by its template
+        "".join(
+            _board_column(request, column, n, members, names, day)
+            for n, column in enumerate(columns, 1)
+        )
+    )
+
+
+def _board_column(
+    request: TeamRequest,
+    column: selectors.BoardColumn,
+    n: int,
+    members: list,
+    names: list[tuple[int, str]],
+    day: date,
+) -> str:
+    shown = [n, column.member and column.member.pk, names]
+    shown.append([(v.pk, v.client.page_version) for v in column.visits])
     return cached_fragment(
         request,
-        name="board",
+        name="board-column",
         version=hashlib.sha256(repr((request.path, day, shown)).encode()).hexdigest(),
-        template="caseload/_board_columns.html",
+        template="caseload/_board_column.html",
         context=lambda: team_context(
-            request, columns=columns, members=members, day=day, board_path=request.path
+            request, column=column, n=n, members=members, day=day, board_path=request.path
         ),
     )
 

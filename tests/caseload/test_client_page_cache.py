@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caseload.models import Client, Handover, Note, Rating, Visit, VisitRecord, VisitStatus
+from teams import fragments
 from teams.models import User
 from tests.factories import (
     CarePlanProblemFactory,
@@ -316,3 +317,21 @@ def test_a_member_renamed_shows_on_the_next_board(todays_visit, alice, team):
     _board(alices, team)
     User.objects.filter(pk=alice.pk).update(name="Alice Cataract")
     assert "Alice Cataract" in _board(alices, team)
+
+
+def test_a_change_to_one_visit_renders_only_its_column_again(
+    todays_visit, alice, bob, team, monkeypatch
+):
+    VisitFactory(team=team, client=ClientFactory(team=team), assigned_to=bob)
+    alices = Browser()
+    alices.force_login(alice)
+    _board(alices, team)
+    rendered = []
+    real = fragments.render_to_string
+    monkeypatch.setattr(
+        fragments, "render_to_string", lambda name, ctx: rendered.append(name) or real(name, ctx)
+    )
+    Visit.objects.filter(pk=todays_visit.pk).update(status=VisitStatus.DONE)
+    page = _board(alices, team)
+    assert rendered == ["caseload/_board_column.html"]
+    assert "govuk-tag--grey" in page
