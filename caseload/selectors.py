@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    Case,
     Count,
+    DateField,
     F,
     Max,
     Prefetch,
     Q,
     QuerySet,
     Sum,
+    Value,
+    When,
     prefetch_related_objects,
 )
 from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -39,6 +44,7 @@ from caseload.models import (
     VisitStatus,
 )
 from caseload.validators import normalise_nhs_number, normalise_postcode
+from teams import clock
 from teams.models import AuditEvent, Team, User
 from teams.selectors import member_users
 
@@ -322,60 +328,111 @@ def client_access_log(*, client: Client, limit: int = 20) -> list[AccessLine]:
     """Who read or changed the record, one line per person, kind of access and day.
 
     The tablet's background copies for offline use fold into one line per person and day, so
-    they cannot push the people who opened the record off the list. Events are read newest
-    first, a page at a time, only until the last line's day is complete: a record read daily
-    for years costs what a new one does.
+    they cannot push the people who opened the record off the list. The last
+    ``ACCESS_LOG_DAYS`` days are grouped by the database (a record on the team's lists is read
+    hundreds of times a day, by every refresh of Today and the board); only if they hold fewer
+    than ``limit`` lines are older events read, newest first, a page at a time, until the last
+    line's day is complete: a record read daily for years costs what a new one does.
     """
-    events = (
-        AuditEvent.objects.for_team(client.team)
-        .filter(object_type="caseload.client", object_id=str(client.pk))
-        .order_by("-at", "-id")
-        # The two keys the line needs, read by the database: a busy record has hundreds of
-        # events a day, and parsing each one's whole detail was most of the page's time.
-        .values_list(
-            "actor__name",
-            "action",
-            "at",
-            KeyTextTransform("what", "detail"),
-            KeyTextTransform("offline_copy", "detail"),
+    events = AuditEvent.objects.for_team(client.team).filter(
+        object_type="caseload.client", object_id=str(client.pk)
+    )
+    zone = timezone.get_current_timezone()
+    days = [clock.today() - timedelta(days=n) for n in range(ACCESS_LOG_DAYS)]
+    midnights = [datetime.combine(day, time.min, tzinfo=zone) for day in days]
+    since = midnights[-1]
+    tomorrow = datetime.combine(days[0] + timedelta(days=1), time.min, tzinfo=zone)
+    # Each event's day as comparisons with the local midnights: plain SQL on both databases,
+    # where a time zone conversion per row calls back into Python on SQLite. Only an event
+    # stamped after today (a skewed clock) is converted.
+    day = Case(
+        When(at__gte=tomorrow, then=TruncDate("at", tzinfo=zone)),
+        *(When(at__gte=m, then=Value(d)) for d, m in zip(days, midnights, strict=True)),
+        output_field=DateField(),
+    )
+    lines = _recent_lines(events.filter(at__gte=since), day)
+    if len(lines) < limit:
+        _fold_older(lines, events.filter(at__lt=since), limit)
+    return list(lines.values())[:limit]
+
+
+# Days of events the access log groups in the database in one query (whole days in the team's
+# time zone): enough for a busy record's 20 lines.
+ACCESS_LOG_DAYS = 7
+# Older audit events read at a time when those days hold fewer lines.
+ACCESS_LOG_PAGE = 500
+
+
+def _line_key(actor_name: str | None, action: str, day: date, what: object, offline: object):
+    """One line's key; ``what`` and ``offline`` are the detail's keys as the database reads them
+    (JSON true is 1 on SQLite, 'true' on PostgreSQL)."""
+    is_offline = str(offline).lower() in {"1", "true"}
+    return (actor_name, action, day, is_offline, None if is_offline or what is None else str(what))
+
+
+def _new_line(key: tuple, *, latest: datetime, times: int) -> AccessLine:
+    actor_name, action, day, offline, what = key
+    return AccessLine(
+        actor_name=actor_name,
+        action=action,
+        what=what,
+        offline_copy=offline,
+        day=day,
+        latest=latest,
+        times=times,
+    )
+
+
+def _recent_lines(events: QuerySet[AuditEvent], day: Case) -> dict[tuple, AccessLine]:
+    """The lines of ``events``, grouped by the database on ``day``, newest first."""
+    rows = (
+        events.annotate(
+            day=day,
+            what=KeyTextTransform("what", "detail"),
+            offline=KeyTextTransform("offline_copy", "detail"),
         )
+        .values("actor__name", "action", "day", "what", "offline")
+        .annotate(times=Count("id"), latest=Max("at"), last=Max("id"))
+        .order_by("-latest", "-last")
     )
     lines: dict[tuple, AccessLine] = {}
+    for row in rows:
+        key = _line_key(row["actor__name"], row["action"], row["day"], row["what"], row["offline"])
+        if key in lines:  # background copies of several kinds fold into one line
+            lines[key].times += row["times"]
+        else:
+            lines[key] = _new_line(key, latest=row["latest"], times=row["times"])
+    return lines
+
+
+def _fold_older(lines: dict[tuple, AccessLine], events: QuerySet[AuditEvent], limit: int) -> None:
+    """Fold ``events`` into ``lines`` newest first, a page at a time, while they can matter."""
+    events = events.order_by("-at", "-id").values_list(
+        "actor__name",
+        "action",
+        "at",
+        KeyTextTransform("what", "detail"),
+        KeyTextTransform("offline_copy", "detail"),
+    )
     for start in itertools.count(0, ACCESS_LOG_PAGE):
         page = list(events[start : start + ACCESS_LOG_PAGE])
         if not _fold_events(lines, page, limit) or len(page) < ACCESS_LOG_PAGE:
             break
-    return list(lines.values())[:limit]
-
-
-# Audit events read at a time for the access log: a few days of a busy record (a tablet keeps
-# an offline copy of each client on its 48-hour list, fetched every ten minutes).
-ACCESS_LOG_PAGE = 500
 
 
 def _fold_events(lines: dict[tuple, AccessLine], events: list[tuple], limit: int) -> bool:
     """Fold newest-first events into ``lines``; False once older events cannot change them."""
     cutoff = list(lines.values())[limit - 1].day if len(lines) >= limit else None
     zone = timezone.get_current_timezone()
-    for actor_name, action, at, what_text, offline_text in events:
+    for actor_name, action, at, what, offline in events:
         day = at.astimezone(zone).date()
         if cutoff is not None and day < cutoff:
             return False
-        offline = str(offline_text).lower() in {"1", "true"}  # JSON true, as each database reads it
-        what = None if offline or what_text is None else str(what_text)
-        key = (actor_name, action, day, offline, what)
+        key = _line_key(actor_name, action, day, what, offline)
         if key in lines:
             lines[key].times += 1
         else:
-            lines[key] = AccessLine(
-                actor_name=actor_name,
-                action=action,
-                what=what,
-                offline_copy=offline,
-                day=day,
-                latest=at,
-                times=1,
-            )
+            lines[key] = _new_line(key, latest=at, times=1)
             if len(lines) == limit:
                 cutoff = day
     return True

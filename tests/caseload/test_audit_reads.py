@@ -170,10 +170,14 @@ def _histories(draw):
 @hypothesis_settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(history=_histories(), limit=st.integers(1, 25))
-def test_the_access_log_equals_grouping_every_event(team, alice, bob, monkeypatch, history, limit):
-    """Read a page of 7 events at a time, the log still matches folding the whole history."""
+@given(history=_histories(), limit=st.integers(1, 25), days_later=st.integers(0, 45))
+def test_the_access_log_equals_grouping_every_event(
+    team, alice, bob, monkeypatch, time_machine, history, limit, days_later
+):
+    """Whether the events fall in the days the database groups, before them or across the
+    boundary, and read 7 older events at a time, the log matches folding the whole history."""
     monkeypatch.setattr(selectors, "ACCESS_LOG_PAGE", 7)
+    time_machine.move_to(datetime(2026, 3, 1, 12, tzinfo=UTC) + timedelta(days=days_later))
     client = ClientFactory(team=team)
     people = [alice, bob, None]
     AuditEvent.objects.bulk_create(
