@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -328,39 +327,47 @@ def client_access_log(*, client: Client, limit: int = 20) -> list[AccessLine]:
     """Who read or changed the record, one line per person, kind of access and day.
 
     The tablet's background copies for offline use fold into one line per person and day, so
-    they cannot push the people who opened the record off the list. The last
-    ``ACCESS_LOG_DAYS`` days are grouped by the database (a record on the team's lists is read
-    hundreds of times a day, by every refresh of Today and the board); only if they hold fewer
-    than ``limit`` lines are older events read, newest first, a page at a time, until the last
-    line's day is complete: a record read daily for years costs what a new one does.
+    they cannot push the people who opened the record off the list. Events are read newest
+    first, a page at a time, until the last line's day is complete: a record read daily for
+    years costs what a new one does. A record read more than a page of times before that (a
+    client on the team's lists is audited by every refresh of Today and the board) has its last
+    ``ACCESS_LOG_DAYS`` days grouped by the database instead, and older events folded after.
     """
     events = AuditEvent.objects.for_team(client.team).filter(
         object_type="caseload.client", object_id=str(client.pk)
     )
-    zone = timezone.get_current_timezone()
+    lines: dict[tuple, AccessLine] = {}
+    if not _fold_older(lines, events, limit, pages=1):
+        since, day = _recent_days(timezone.get_current_timezone())
+        lines = _recent_lines(events.filter(at__gte=since), day)
+        if len(lines) < limit:
+            _fold_older(lines, events.filter(at__lt=since), limit)
+    return list(lines.values())[:limit]
+
+
+# Days of events the access log of a busy record groups in the database in one query (whole
+# days in the team's time zone): enough for its 20 lines.
+ACCESS_LOG_DAYS = 7
+# Audit events read at a time when they are folded in Python.
+ACCESS_LOG_PAGE = 500
+
+
+def _recent_days(zone) -> tuple[datetime, Case]:
+    """The first of the last ``ACCESS_LOG_DAYS`` local midnights, and each event's day.
+
+    The day is found by comparison with those midnights: plain SQL on both databases, where a
+    time zone conversion per row calls back into Python on SQLite. Only an event stamped after
+    today (a skewed clock) is converted.
+    """
     days = [clock.today() - timedelta(days=n) for n in range(ACCESS_LOG_DAYS)]
     midnights = [datetime.combine(day, time.min, tzinfo=zone) for day in days]
-    since = midnights[-1]
     tomorrow = datetime.combine(days[0] + timedelta(days=1), time.min, tzinfo=zone)
-    # Each event's day as comparisons with the local midnights: plain SQL on both databases,
-    # where a time zone conversion per row calls back into Python on SQLite. Only an event
-    # stamped after today (a skewed clock) is converted.
     day = Case(
         When(at__gte=tomorrow, then=TruncDate("at", tzinfo=zone)),
         *(When(at__gte=m, then=Value(d)) for d, m in zip(days, midnights, strict=True)),
         output_field=DateField(),
     )
-    lines = _recent_lines(events.filter(at__gte=since), day)
-    if len(lines) < limit:
-        _fold_older(lines, events.filter(at__lt=since), limit)
-    return list(lines.values())[:limit]
-
-
-# Days of events the access log groups in the database in one query (whole days in the team's
-# time zone): enough for a busy record's 20 lines.
-ACCESS_LOG_DAYS = 7
-# Older audit events read at a time when those days hold fewer lines.
-ACCESS_LOG_PAGE = 500
+    return midnights[-1], day
 
 
 def _line_key(actor_name: str | None, action: str, day: date, what: object, offline: object):
@@ -405,8 +412,16 @@ def _recent_lines(events: QuerySet[AuditEvent], day: Case) -> dict[tuple, Access
     return lines
 
 
-def _fold_older(lines: dict[tuple, AccessLine], events: QuerySet[AuditEvent], limit: int) -> None:
-    """Fold ``events`` into ``lines`` newest first, a page at a time, while they can matter."""
+def _fold_older(
+    lines: dict[tuple, AccessLine],
+    events: QuerySet[AuditEvent],
+    limit: int,
+    pages: int | None = None,
+) -> bool:
+    """Fold ``events`` into ``lines`` newest first, a page at a time, while they can matter.
+
+    Stops after ``pages`` pages if given; False if it stopped there with events left to fold.
+    """
     events = events.order_by("-at", "-id").values_list(
         "actor__name",
         "action",
@@ -414,10 +429,14 @@ def _fold_older(lines: dict[tuple, AccessLine], events: QuerySet[AuditEvent], li
         KeyTextTransform("what", "detail"),
         KeyTextTransform("offline_copy", "detail"),
     )
-    for start in itertools.count(0, ACCESS_LOG_PAGE):
+    start = 0
+    while True:
         page = list(events[start : start + ACCESS_LOG_PAGE])
         if not _fold_events(lines, page, limit) or len(page) < ACCESS_LOG_PAGE:
-            break
+            return True
+        start += ACCESS_LOG_PAGE
+        if pages is not None and start >= pages * ACCESS_LOG_PAGE:
+            return False
 
 
 def _fold_events(lines: dict[tuple, AccessLine], events: list[tuple], limit: int) -> bool:

@@ -174,8 +174,9 @@ def _histories(draw):
 def test_the_access_log_equals_grouping_every_event(
     team, alice, bob, monkeypatch, time_machine, history, limit, days_later
 ):
-    """Whether the events fall in the days the database groups, before them or across the
-    boundary, and read 7 older events at a time, the log matches folding the whole history."""
+    """Read 7 events at a time (so a longer history is grouped by the database for its last
+    days), whether the events fall in those days, before them or across the boundary, the log
+    matches folding the whole history."""
     monkeypatch.setattr(selectors, "ACCESS_LOG_PAGE", 7)
     time_machine.move_to(datetime(2026, 3, 1, 12, tzinfo=UTC) + timedelta(days=days_later))
     client = ClientFactory(team=team)

@@ -147,9 +147,8 @@ def test_a_read_again_skips_the_bodys_queries(client_row, alice_client, django_a
     InterventionFactory(care_problem__client=client_row)
     _page(alice_client, client_row)
     # Session, user, the team with the reader's teams, the client, the audit INSERT, the
-    # access log (its last seven days grouped, then older events, as the record has fewer than
-    # 20 lines) and the menu's handover count: the body comes from the cache.
-    with django_assert_num_queries(8):
+    # access log and the menu's handover count: the body comes from the cache.
+    with django_assert_num_queries(7):
         _page(alice_client, client_row)
 
 
